@@ -1,0 +1,1 @@
+"""Screen records and files against the indexed lists; thresholds; report writers."""

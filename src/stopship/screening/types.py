@@ -1,0 +1,78 @@
+"""The screening contract shared by the CLI, the order rules, the server and the batch
+engines: a query record in, hits with explanations out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(slots=True)
+class QueryRecord:
+    """One record to screen. ``schema`` is person, organization, vessel, aircraft or None
+    (unknown); ``country`` an ISO alpha-2 code or None; ``identifiers`` free text such as
+    ``INN 7707083893; IMO 9123456`` or a list of such strings."""
+
+    id: str
+    name: str
+    schema: str | None = None
+    country: str | None = None
+    dob: str | None = None
+    address: str | None = None
+    identifiers: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Explanation:
+    """Why a hit scored as it did: the names that met, how, and each feature's effect."""
+
+    query_name: str
+    matched_name: str
+    summary: str
+    features: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query_name": self.query_name,
+            "matched_name": self.matched_name,
+            "summary": self.summary,
+            "features": self.features,
+        }
+
+
+@dataclass(slots=True)
+class Hit:
+    query_id: str
+    entity_id: str
+    list_id: str
+    source_id: str
+    name: str
+    score: float
+    explanation: Explanation
+    schema: str | None = None
+    entity_version: str | None = None  # content hash of the entity as screened
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query_id": self.query_id,
+            "entity_id": self.entity_id,
+            "list": self.list_id,
+            "source_id": self.source_id,
+            "name": self.name,
+            "score": round(self.score, 4),
+            "schema": self.schema,
+            "entity_version": self.entity_version,
+            "explanation": self.explanation.as_dict(),
+        }
+
+
+class Screener(Protocol):
+    """What every consumer of screening depends on."""
+
+    threshold: float
+
+    def screen(self, record: QueryRecord, min_score: float | None = None,
+               limit: int = 10) -> list[Hit]: ...
+
+    def screen_many(self, records: list[QueryRecord], min_score: float | None = None,
+                    limit: int = 10) -> list[list[Hit]]: ...

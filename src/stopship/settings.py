@@ -1,0 +1,37 @@
+"""Where stopship keeps its data, and the one place that reads the environment for it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_DATA_DIR = "STOPSHIP_DATA_DIR"
+ENV_DATABASE_URL = "STOPSHIP_DATABASE_URL"
+
+
+def data_dir(explicit: str | Path | None = None) -> Path:
+    """``--data-dir`` wins, then ``$STOPSHIP_DATA_DIR``, then the per-user data folder
+    (``$XDG_DATA_HOME/stopship`` or ``~/.local/share/stopship``)."""
+    if explicit:
+        path = Path(explicit)
+    elif os.environ.get(ENV_DATA_DIR):
+        path = Path(os.environ[ENV_DATA_DIR])
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        path = Path(base) / "stopship"
+    path = path.expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(explicit: str | None = None, data_directory: Path | None = None) -> str:
+    """``--database-url`` wins, then ``$STOPSHIP_DATABASE_URL``, then SQLite in the data dir."""
+    if explicit:
+        return explicit
+    if os.environ.get(ENV_DATABASE_URL):
+        return os.environ[ENV_DATABASE_URL]
+    directory = data_directory or data_dir()
+    return f"sqlite:///{directory / 'stopship.db'}"
+
+
+RESOURCES = Path(__file__).parent / "resources"
