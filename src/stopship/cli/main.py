@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -20,7 +19,7 @@ app = typer.Typer(
 @app.callback()
 def main(
     ctx: typer.Context,
-    data_dir: Optional[Path] = typer.Option(  # noqa: UP007
+    data_dir: Path | None = typer.Option(  # noqa: UP007
         None, "--data-dir", envvar="STOPSHIP_DATA_DIR",
         help="Where lists, indexes and the database live (default: ~/.local/share/stopship).",
     ),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from stopship.model import Entity
+
 
 @dataclass(slots=True)
 class QueryRecord:
@@ -51,6 +53,7 @@ class Hit:
     explanation: Explanation
     schema: str | None = None
     entity_version: str | None = None  # content hash of the entity as screened
+    entity: Entity | None = None  # the list entity itself, for rules (flags, programs); not serialised
 
     def as_dict(self) -> dict[str, Any]:
         return {
