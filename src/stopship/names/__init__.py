@@ -1,0 +1,32 @@
+"""Names: turn any name, in any script, into comparable parts.
+
+One entry point, :func:`prepare`, applies the same steps to list names and queries:
+romanisation (several systems per script), tokenisation, legal-form stripping, abbreviation
+expansion, number extraction and one skeleton key per token that folds romanisation variants.
+Reference tables (legal forms, abbreviations, name equivalences) are YAML data under
+``stopship/resources/names``, loaded once.
+"""
+
+from __future__ import annotations
+
+from stopship.names.legal_forms import legal_form_family, legal_form_label, strip_legal_forms
+from stopship.names.normalize import prepare, tokenize
+from stopship.names.person import person_parts
+from stopship.names.scripts import detect_script
+from stopship.names.translit import romanize
+from stopship.names.types import PersonName, PreparedName
+from stopship.names.variants import token_key
+
+__all__ = [
+    "PersonName",
+    "PreparedName",
+    "detect_script",
+    "legal_form_family",
+    "legal_form_label",
+    "person_parts",
+    "prepare",
+    "romanize",
+    "strip_legal_forms",
+    "token_key",
+    "tokenize",
+]

@@ -1,0 +1,156 @@
+"""The one entry point that turns a name into comparable parts: ``prepare``.
+
+List names and queries go through exactly the same steps:
+
+1. clean: Unicode NFKC, control / format / surrogate characters dropped, at most
+   ``MAX_CHARS`` characters kept;
+2. legal forms written in scripts without spaces (有限公司, 株式会社) are cut out;
+3. romanise (every plausible rendering; the first is the default);
+4. tokenise: lowercase ASCII words, apostrophes dropped, other punctuation splits;
+5. numbers: ``No. 2`` / ``№ 2`` / ``#2`` -> ``2``; roman numerals (``III``) -> digits;
+6. legal forms stripped (``legal_forms.yaml``), abbreviations expanded
+   (``abbreviations.yaml``), one skeleton key per token (``variants.token_key``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from stopship.names import abbreviations, legal_forms
+from stopship.names.scripts import detect_script
+from stopship.names.translit import romanize
+from stopship.names.types import PreparedName
+from stopship.names.variants import token_key
+
+MAX_CHARS = 1000
+"""Longer inputs are cut: no real name is this long, and the matcher reports them."""
+
+_DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+_APOSTROPHES = re.compile(r"['’‘`ʼʻ´ʹʺ]")
+_SPLIT = re.compile(r"[^0-9a-z]+")
+_NUMBER_SIGN = re.compile(r"(?:№|#|n°|nº|n\.º)\s*", re.IGNORECASE)
+_NUMBER_CUES = frozenset({"no", "nr", "num", "number", "nomer", "n"})
+_ROMAN = {
+    "ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
+    "xii": "12", "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17",
+    "xviii": "18", "xix": "19", "xx": "20",
+}
+_PERSON = "person"
+_NO_LEGAL_FORMS = frozenset({"person", "vessel", "aircraft"})
+
+
+def clean(text: str) -> str:
+    """NFKC, without control/format/surrogate/private characters, at most ``MAX_CHARS``."""
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in _DROP_CATEGORIES)
+        text = unicodedata.normalize("NFKC", text)
+    elif not text.isprintable():
+        text = "".join(ch for ch in text if ch.isprintable())
+    return text
+
+
+def tokenize(latin: str) -> list[str]:
+    """Lowercase ASCII words of a romanised string."""
+    latin = _APOSTROPHES.sub("", latin.lower())
+    return [t for t in _SPLIT.split(latin) if t]
+
+
+def _numbers(tokens: list[str], schema: str | None) -> tuple[list[str], list[str]]:
+    """(tokens with number cues dropped and numerals normalised, numbers)."""
+    # Number cues (No, Nr, #) are dropped when the next kept token is a number; decided from
+    # the right so that runs of cues (``# N 2``) go at once and the result is stable.
+    kept: list[str] = []
+    for i in range(len(tokens) - 1, -1, -1):
+        t = tokens[i]
+        if t in _NUMBER_CUES and i > 0 and kept and kept[-1][:1].isdigit():
+            continue
+        if schema != _PERSON and t in _ROMAN and i > 0:
+            t = _ROMAN[t]
+        elif t.isdigit():
+            t = t.lstrip("0") or "0"
+        kept.append(t)
+    kept.reverse()
+    numbers = [t for t in kept if t[:1].isdigit() or t[-1:].isdigit()]
+    return kept, numbers
+
+
+_ABD = frozenset({"abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdur", "abdus"})
+_ARTICLES = frozenset({"al", "el", "ul", "ol", "il", "ar", "ur", "as", "us", "ad", "ud", "an",
+                       "un", "at", "ut", "az", "uz", "ash", "ush", "ed", "er", "es", "en", "ez"})
+
+
+def _join_compounds(tokens: list[str]) -> list[str]:
+    """Join Arabic ``Abd al-X`` / ``Abdul X`` / ``Abdel X`` compounds into one token, so every
+    spelling yields one word (``abdalrahman``, ``abdulrahman``) whose key is the same."""
+    if not any(t in _ABD for t in tokens):
+        return tokens
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        t = tokens[i]
+        if t in _ABD and i + 1 < n and not tokens[i + 1].isdigit():
+            if tokens[i + 1] in _ARTICLES and i + 2 < n:
+                out.append(t + tokens[i + 1] + tokens[i + 2])
+                i += 3
+                continue
+            out.append(t + tokens[i + 1])
+            i += 2
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _render(rendering: str, schema: str | None) -> tuple[list[str], list[str], list[str]]:
+    """(latin tokens, legal forms, numbers) of one romanised rendering."""
+    tokens = tokenize(_NUMBER_SIGN.sub(" no ", rendering))
+    forms: list[str] = []
+    if schema not in _NO_LEGAL_FORMS:
+        tokens, forms = legal_forms.strip_legal_forms(tokens)
+    tokens, numbers = _numbers(tokens, schema)
+    return _join_compounds(tokens), forms, numbers
+
+
+@lru_cache(maxsize=200_000)
+def prepare(text: str, schema: str | None = None) -> PreparedName:
+    """Prepare one name (list name or query) for indexing and comparison."""
+    original = text
+    text = clean(text)
+    script = detect_script(text)
+    native_forms: list[str] = []
+    if script in ("Hani", "Kana", "Hang"):
+        text, native_forms = legal_forms.strip_native(text)
+    renderings = romanize(text, True if schema == _PERSON else None)
+    if schema != _PERSON and script != "Hani":
+        renderings = [r.replace("-", " ") for r in renderings] + [
+            r.replace("-", "") for r in renderings if "-" in r
+        ]
+    else:
+        renderings = renderings + [r.replace("-", "") for r in renderings if "-" in r]
+    latin_tokens, forms, numbers = _render(renderings[0], schema)
+    tokens = tuple(latin_tokens if schema == _PERSON else abbreviations.expand(latin_tokens))
+    keys = tuple(token_key(t) for t in tokens)
+    variants: list[str] = []
+    seen = {" ".join(tokens)}
+    for rendering in renderings[1:]:
+        vt, _, _ = _render(rendering, schema)
+        v = " ".join(vt if schema == _PERSON else abbreviations.expand(vt))
+        if v and v not in seen:
+            seen.add(v)
+            variants.append(v)
+    all_forms = tuple(dict.fromkeys([*native_forms, *forms]))
+    return PreparedName(
+        original=original,
+        script=script,
+        latin=" ".join(latin_tokens),
+        tokens=tokens,
+        keys=keys,
+        legal_forms=all_forms,
+        numbers=tuple(numbers),
+        variants=tuple(variants),
+        schema=schema,
+    )
