@@ -1,0 +1,50 @@
+"""The list store: versioned, immutable snapshots of each list, atomic loads, deltas.
+
+Public API (kept stable; other packages and users' scripts rely on it)::
+
+    store = ListStore.open(data_dir=None, url=None)   # SQLite <data_dir>/stopship.db or URL
+    store.lists() -> list[ListInfo]
+    store.versions(list_id) -> list[VersionInfo]        # every load attempt, oldest first
+    store.version(list_id, version=None) -> VersionInfo # a complete version (None: current)
+    store.current_version(list_id) -> VersionInfo | None
+    store.current_versions() -> dict[str, VersionInfo]  # str(VersionInfo) == "3"
+    store.iter_entities(list_id, version=None) -> Iterator[Entity]
+    store.get_entity(entity_id, version=None) -> Entity
+    store.entity_history(entity_id) -> list[tuple[int, str]]   # (version, content_hash)
+    store.load(list_id, entities, meta) -> LoadResult   # created | unchanged
+    store.diff(list_id, old_version, new_version=None) -> Delta
+    migrate(url)                                        # Alembic upgrade to head
+
+Unknown lists, versions and entities raise ``stopship.errors.NotFoundError``.
+Loading files through a source is ``stopship.store.loader``; the bundled data is
+``stopship.store.bundled``; fetching live feeds is ``stopship.store.fetch``.
+"""
+
+from stopship.errors import NotFoundError
+from stopship.store.db import make_engine, migrate
+from stopship.store.liststore import ListStore
+from stopship.store.types import (
+    Delta,
+    EntityChange,
+    FieldChange,
+    FileInfo,
+    ListInfo,
+    LoadMeta,
+    LoadResult,
+    VersionInfo,
+)
+
+__all__ = [
+    "Delta",
+    "EntityChange",
+    "FieldChange",
+    "FileInfo",
+    "ListInfo",
+    "ListStore",
+    "LoadMeta",
+    "LoadResult",
+    "NotFoundError",
+    "VersionInfo",
+    "make_engine",
+    "migrate",
+]
