@@ -1,0 +1,138 @@
+"""Screen one record or a batch (the same inputs and outputs as ``stopship screen``),
+and screen orders."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+
+from stopship import audit
+from stopship.api.auth import context, require
+from stopship.api.errors import ApiError
+from stopship.api.schemas import BatchRequest, OrderIn, RecordIn, ScreenRequest
+from stopship.cases.alerts import Subject, record_hits
+from stopship.cases.tables import orders
+from stopship.cases.users import Principal
+from stopship.cases.util import dumps, loads, new_id, now
+from stopship.errors import ValidationError
+from stopship.screening.types import QueryRecord
+
+router = APIRouter(prefix="/api/v1", tags=["screening"])
+
+
+def to_query(record: RecordIn, fallback_id: str) -> QueryRecord:
+    return QueryRecord(id=record.id or fallback_id, name=record.name, schema=record.schema_,
+                       country=record.country.upper() if record.country else None,
+                       dob=record.dob, address=record.address,
+                       identifiers=list(record.identifiers))
+
+
+@router.post("/screen", summary="Screen one record")
+def screen_one(body: ScreenRequest, request: Request,
+               who: Principal = Depends(require("screen"))) -> dict[str, Any]:
+    ctx = context(request)
+    screener, lists = ctx.screening()
+    query = to_query(body, "q1")
+    hits = screener.screen(query, min_score=body.min_score, limit=body.limit)
+    with ctx.engine.begin() as conn:
+        audit.append(conn, who.name, "screening", subject_type="record", subject_id=query.id,
+                     lists=lists, rules_version=ctx.settings.rules_version,
+                     details={"records": 1, "hits": len(hits), "name": query.name,
+                              "top_score": round(hits[0].score, 4) if hits else None})
+    return {"query_id": query.id, "lists": lists, "hits": [h.as_dict() for h in hits]}
+
+
+@router.post("/screen/batch", summary="Screen up to 1,000 records")
+def screen_batch(body: BatchRequest, request: Request,
+                 who: Principal = Depends(require("screen"))) -> dict[str, Any]:
+    ctx = context(request)
+    screener, lists = ctx.screening()
+    queries = [to_query(r, f"q{i + 1}") for i, r in enumerate(body.records)]
+    results = screener.screen_many(queries, min_score=body.min_score, limit=body.limit)
+    with ctx.engine.begin() as conn:
+        audit.append(conn, who.name, "screening", subject_type="batch",
+                     subject_id=queries[0].id, lists=lists,
+                     rules_version=ctx.settings.rules_version,
+                     details={"records": len(queries), "hits": sum(map(len, results))})
+    return {"lists": lists, "results": [
+        {"query_id": q.id, "hits": [h.as_dict() for h in hits]}
+        for q, hits in zip(queries, results, strict=True)]}
+
+
+ORDER_STATUS = {"hold": "held", "review": "review", "clear": "clear"}
+
+
+@router.post("/orders/screen", summary="Screen an order (parties, items, route, red flags)")
+def screen_order(body: OrderIn, request: Request,
+                 who: Principal = Depends(require("orders:screen"))) -> dict[str, Any]:
+    """Decide an order with the rule engine (``stopship.rules``). A held or reviewed
+    order opens alerts for its parties' list hits; releasing it needs four eyes."""
+    ctx = context(request)
+    screener, lists = ctx.screening()
+    order_screener = ctx.order_screener()
+    try:
+        from stopship.rules.orders_io import parse_order
+    except ImportError as exc:  # pragma: no cover - the rules ship with stopship
+        raise ApiError(503, "unavailable", "order screening is not installed") from exc
+    payload = body.model_dump(mode="json")
+    order, problems = parse_order(dict(payload))
+    if order is None:
+        raise ValidationError(problems, "order")
+    decision = order_screener.screen(order)
+    outcome = decision.as_dict()
+    status = ORDER_STATUS.get(str(outcome.get("decision")), "review")
+    party_queries = [QueryRecord(id=f"{body.id}:{i}", name=p.name, schema=p.schema,
+                                 country=p.country, address=p.address,
+                                 identifiers=list(p.identifiers))
+                     for i, p in enumerate(order.parties)]
+    party_hits = screener.screen_many(party_queries) if status != "clear" else []
+    stamp = now()
+    with ctx.engine.begin() as conn:
+        row = conn.execute(select(orders.c.id).where(orders.c.external_id == body.id)).first()
+        if row:
+            order_id = int(row.id)
+            conn.execute(orders.update().where(orders.c.id == order_id).values(
+                payload=dumps(payload), result=dumps(outcome), status=status, updated_at=stamp))
+        else:
+            order_id = new_id(conn.execute(orders.insert().values(
+                external_id=body.id, payload=dumps(payload), result=dumps(outcome),
+                status=status, created_at=stamp, updated_at=stamp)))
+        opened: list[int] = []
+        for query, hits in zip(party_queries, party_hits, strict=False):
+            opened += record_hits(conn, Subject("order", order_id), query, hits,
+                                  actor=who.name, lists=lists, threshold=screener.threshold)
+        audit.append(conn, who.name, "order.screening", subject_type="order",
+                     subject_id=order_id, lists=lists,
+                     rules_version=str(outcome.get("rules_version") or ""),
+                     details={"external_id": body.id, "decision": outcome.get("decision"),
+                              "rules_fired": outcome.get("rules_fired"), "alerts": len(opened)})
+    return {"order_id": order_id, "status": status, "alerts": opened, "result": outcome}
+
+
+@router.get("/orders", summary="Screened orders")
+def list_orders(request: Request, limit: int = 100, offset: int = 0,
+                _: Principal = Depends(require("orders:read"))) -> dict[str, Any]:
+    ctx = context(request)
+    with ctx.read_engine.connect() as conn:
+        rows = conn.execute(select(orders.c.id, orders.c.external_id, orders.c.status,
+                                   orders.c.created_at, orders.c.updated_at)
+                            .order_by(orders.c.id.desc()).limit(min(limit, 1000))
+                            .offset(offset))
+        return {"items": [dict(r._mapping) for r in rows]}
+
+
+@router.get("/orders/{order_id}", summary="One order with its fired rules and evidence")
+def get_order(order_id: int, request: Request,
+              _: Principal = Depends(require("orders:read"))) -> dict[str, Any]:
+    ctx = context(request)
+    with ctx.read_engine.connect() as conn:
+        row = conn.execute(select(orders).where(orders.c.id == order_id)).first()
+    if row is None:
+        raise ApiError(404, "not_found", f"no order {order_id}")
+    data = dict(row._mapping)
+    data["payload"] = json.loads(row.payload)
+    data["result"] = loads(row.result, {})
+    return data

@@ -1,0 +1,206 @@
+"""The customer master: records read from CSV/XLSX or the API, stored with blocking keys
+(so re-screening can find the customers a changed list entry could match)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from anyascii import anyascii
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection
+
+from stopship.cases.tables import customer_keys, customers
+from stopship.cases.util import dumps, loads, new_id, now
+from stopship.errors import InputError, Location, Problem, ValidationError
+from stopship.screening.types import QueryRecord
+
+COLUMN_ALIASES = {
+    "external_id": ("external_id", "id", "customer_id", "customer id", "number", "ref"),
+    "name": ("name", "customer", "customer_name", "customer name", "company", "full_name"),
+    "schema": ("schema", "type", "kind", "entity_type"),
+    "country": ("country", "country_code", "iso2"),
+    "dob": ("dob", "birth_date", "date_of_birth", "birthdate"),
+    "address": ("address", "addr"),
+    "identifiers": ("identifiers", "ids", "identifier", "tax_id", "registration"),
+}
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(slots=True)
+class CustomerRecord:
+    external_id: str
+    name: str
+    schema: str | None = None
+    country: str | None = None
+    dob: str | None = None
+    address: str | None = None
+    identifiers: list[str] = field(default_factory=list)
+
+    def query(self, customer_id: int | None = None) -> QueryRecord:
+        return QueryRecord(id=str(customer_id if customer_id is not None else self.external_id),
+                           name=self.name, schema=self.schema, country=self.country,
+                           dob=self.dob, address=self.address,
+                           identifiers=list(self.identifiers))
+
+
+def name_keys(name: str) -> set[str]:
+    """Blocking keys of a name: the first four letters of each token of three or more
+    characters, after transliteration (``Kiriyenko`` and ``Kirienko`` share ``kiri``).
+    The same function runs on customer names and on changed list entries."""
+    tokens = _TOKEN.findall(anyascii(name or "").lower())
+    return {t[:4] for t in tokens if len(t) >= 3}
+
+
+def record_from_row(row: dict[str, Any], location: Location) -> CustomerRecord:
+    lowered = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
+    values: dict[str, Any] = {}
+    for target, aliases in COLUMN_ALIASES.items():
+        for alias in aliases:
+            if alias in lowered and lowered[alias] not in (None, ""):
+                values[target] = str(lowered[alias]).strip()
+                break
+    if not values.get("name"):
+        raise InputError("customer has no name", Location(location.file, location.line, "name"))
+    if not values.get("external_id"):
+        raise InputError("customer has no id", Location(location.file, location.line, "id"))
+    if len(values["name"]) > 500:
+        raise InputError("name longer than 500 characters",
+                         Location(location.file, location.line, "name"))
+    country = values.get("country")
+    if country and not re.fullmatch(r"[A-Za-z]{2}", country):
+        raise InputError(f"country {country!r} is not an ISO alpha-2 code",
+                         Location(location.file, location.line, "country"))
+    idents = [s.strip() for s in re.split(r"[;|]", values.get("identifiers", "")) if s.strip()]
+    return CustomerRecord(
+        external_id=values["external_id"], name=values["name"],
+        schema=(values.get("schema") or None) and values["schema"].lower(),
+        country=country.upper() if country else None, dob=values.get("dob"),
+        address=values.get("address"), identifiers=idents)
+
+
+def read_rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line, row) pairs of a CSV or XLSX file given as bytes."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h or "").strip() for h in next(rows, ())]
+        for number, values in enumerate(rows, start=2):
+            if values and any(v not in (None, "") for v in values):
+                yield number, dict(zip(header, values, strict=False))
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("customer file is not UTF-8 text", Location(file=filename)) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    for row in reader:
+        yield reader.line_num, row
+
+
+def parse_file(data: bytes, filename: str) -> tuple[list[CustomerRecord], list[Problem]]:
+    """All good records and a problem (with file, line, field) for each bad row."""
+    records: list[CustomerRecord] = []
+    problems: list[Problem] = []
+    for line, row in read_rows(data, filename):
+        try:
+            records.append(record_from_row(row, Location(filename, line)))
+        except InputError as exc:
+            problems.append(Problem(exc.message, exc.location))
+    return records, problems
+
+
+def read_file(path: Path) -> list[CustomerRecord]:
+    records, problems = parse_file(path.read_bytes(), str(path))
+    if problems:
+        raise ValidationError(problems, str(path))
+    return records
+
+
+def upsert(conn: Connection, records: Iterable[CustomerRecord]) -> list[tuple[int, bool]]:
+    """Insert or update customers by external id; returns (id, changed) for each record.
+    Unchanged records are not rewritten (and need no re-screening)."""
+    out: list[tuple[int, bool]] = []
+    stamp = now()
+    for rec in records:
+        values = {"name": rec.name, "schema": rec.schema, "country": rec.country,
+                  "dob": rec.dob, "address": rec.address,
+                  "identifiers": dumps(rec.identifiers)}
+        row = conn.execute(select(customers).where(
+            customers.c.external_id == rec.external_id)).first()
+        if row is None:
+            cid = new_id(conn.execute(customers.insert().values(
+                external_id=rec.external_id, created_at=stamp, updated_at=stamp, **values)
+            ))
+            changed = True
+        else:
+            cid = row.id
+            changed = any(getattr(row, k) != v for k, v in values.items())
+            if changed:
+                conn.execute(customers.update().where(customers.c.id == cid)
+                             .values(updated_at=stamp, **values))
+                conn.execute(delete(customer_keys).where(customer_keys.c.customer_id == cid))
+        if changed:
+            keys = name_keys(rec.name)
+            conn.execute(customers.update().where(customers.c.id == cid)
+                         .values(key_count=len(keys)))
+            if keys:
+                conn.execute(insert(customer_keys),
+                             [{"customer_id": cid, "key": k} for k in sorted(keys)])
+        out.append((cid, changed))
+    return out
+
+
+def bulk_insert(conn: Connection, records: list[CustomerRecord], start_id: int) -> None:
+    """Fast path for large initial loads (benchmarks): plain inserts, no update check."""
+    stamp = now()
+    conn.execute(insert(customers), [
+        {"id": start_id + i, "external_id": r.external_id, "name": r.name, "schema": r.schema,
+         "country": r.country, "dob": r.dob, "address": r.address,
+         "identifiers": json.dumps(r.identifiers), "key_count": len(name_keys(r.name)),
+         "created_at": stamp, "updated_at": stamp}
+        for i, r in enumerate(records)])
+    conn.execute(insert(customer_keys), [
+        {"customer_id": start_id + i, "key": k}
+        for i, r in enumerate(records) for k in sorted(name_keys(r.name))])
+
+
+def row_to_record(row: Any) -> CustomerRecord:
+    return CustomerRecord(external_id=row.external_id, name=row.name, schema=row.schema,
+                          country=row.country, dob=row.dob, address=row.address,
+                          identifiers=loads(row.identifiers, []))
+
+
+def get(conn: Connection, customer_id: int) -> dict[str, Any] | None:
+    row = conn.execute(select(customers).where(customers.c.id == customer_id)).first()
+    if row is None:
+        return None
+    data = dict(row._mapping)
+    data["identifiers"] = loads(row.identifiers, [])
+    return data
+
+
+def list_customers(conn: Connection, limit: int = 100, offset: int = 0,
+                   q: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    query = select(customers)
+    count = select(func.count()).select_from(customers)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(func.lower(customers.c.name).like(like))
+        count = count.where(func.lower(customers.c.name).like(like))
+    rows = conn.execute(query.order_by(customers.c.id).limit(limit).offset(offset))
+    items = []
+    for row in rows:
+        data = dict(row._mapping)
+        data["identifiers"] = loads(row.identifiers, [])
+        items.append(data)
+    return items, int(conn.execute(count).scalar_one())

@@ -1,0 +1,248 @@
+"""Re-screening on a new list version: screen the customer master against what changed
+(added and changed entries), not against everything again.
+
+1. Take the delta's added and changed entities (removed ones cannot create alerts).
+2. Build a screener over just those entities.
+3. Find candidate customers by blocking key (``customers.name_keys``: the same keys on
+   both sides) and drop those whose name is not even loosely similar to a list name that
+   selected them (``prefilter``); or take every customer with ``blocking=False``.
+4. Screen the candidates; new alerts carry the delta (the changed fields) that caused them.
+A run is recorded per (list, old version, new version) and is not repeated.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from anyascii import anyascii
+from rapidfuzz import fuzz
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Engine
+
+from stopship import audit
+from stopship.cases.customers import name_keys
+from stopship.cases.screening import screen_customer_ids
+from stopship.cases.tables import customer_keys, customers, rescreen_runs
+from stopship.cases.util import now
+from stopship.model import Entity
+from stopship.screening.types import Screener
+
+KEY_CHUNK = 500
+PREFILTER = 50.0  # token-set ratio below which a blocked customer is not scored
+
+
+@dataclass
+class RescreenResult:
+    list_id: str
+    old_version: str | None
+    new_version: str
+    entities: int = 0
+    candidates: int = 0
+    screened: int = 0
+    alerts: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+    candidates_seconds: float = 0.0
+    blocked: int = 0
+    skipped: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"list_id": self.list_id, "old_version": self.old_version,
+                "new_version": self.new_version, "entities": self.entities,
+                "candidates": self.candidates, "screened": self.screened,
+                "alerts_opened": len(self.alerts), "seconds": round(self.seconds, 3),
+                "candidates_seconds": round(self.candidates_seconds, 3),
+                "blocked": self.blocked,
+                "skipped": self.skipped}
+
+
+def _entity_of(item: Any) -> Entity | None:
+    if isinstance(item, Entity):
+        return item
+    for attr in ("new", "after", "entity", "current"):
+        value = item.get(attr) if isinstance(item, dict) else getattr(item, attr, None)
+        if isinstance(value, Entity):
+            return value
+        if isinstance(value, dict) and "list_id" in value:
+            return Entity.from_dict(value)
+    if isinstance(item, dict) and "list_id" in item:
+        return Entity.from_dict(item)
+    return None
+
+
+def _fields_of(item: Any) -> Any:
+    value = item.get("fields") if isinstance(item, dict) else getattr(item, "fields", None)
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [{"field": k, "change": v} for k, v in value.items()]
+    out = []
+    for f in value:
+        if isinstance(f, str):
+            out.append({"field": f})
+        elif isinstance(f, dict):
+            out.append(f)
+        else:
+            out.append({k: getattr(f, k) for k in ("field", "old", "new") if hasattr(f, k)})
+    return out
+
+
+def delta_entities(delta: Any) -> tuple[list[Entity], dict[str, dict[str, Any]]]:
+    """Entities to screen against and, per entity id, the delta to show on its alerts."""
+    entities: list[Entity] = []
+    info: dict[str, dict[str, Any]] = {}
+    for item in getattr(delta, "added", []) or []:
+        entity = _entity_of(item)
+        if entity is not None:
+            entities.append(entity)
+            info[entity.id] = {"change": "added"}
+    for item in getattr(delta, "changed", []) or []:
+        entity = _entity_of(item)
+        if entity is not None:
+            entities.append(entity)
+            info[entity.id] = {"change": "changed", "fields": _fields_of(item)}
+    return entities, info
+
+
+def candidate_customers(engine: Engine, entities: Iterable[Entity],
+                        max_share: float = 0.01) -> list[int]:
+    """The ids of ``candidates_by_name``, sorted."""
+    return sorted(candidates_by_name(engine, list(entities), max_share)[0])
+
+
+def candidates_by_name(engine: Engine, entities: list[Entity], max_share: float = 0.01
+                       ) -> tuple[dict[int, set[int]], list[str]]:
+    """Customers that share enough blocking keys with a name of the entities.
+
+    Per entity name: keys held by more than ``max_share`` of all customers (generic
+    words: ``trad``, ``limi``, ``grou``) are dropped when the name has a rarer key. A
+    customer is a candidate when it shares two of the remaining keys, or all of its own
+    keys, or the name's only key (``Sberbank`` still finds ``Sberbank of Russia``, but
+    ``Ivan Petrov`` does not pull in every ``Ivan``)."""
+    names: list[set[str]] = []
+    texts: list[str] = []
+    for entity in entities:
+        for name in entity.names:
+            keys = name_keys(name.value)
+            if keys:
+                names.append(keys)
+                texts.append(name.value)
+    every = sorted(set().union(*names)) if names else []
+    found: dict[int, set[int]] = {}
+    with engine.connect() as conn:
+        total = int(conn.execute(select(func.count()).select_from(customers)).scalar_one())
+        freq: dict[str, int] = {}
+        for start in range(0, len(every), KEY_CHUNK):
+            chunk = every[start:start + KEY_CHUNK]
+            rows = conn.execute(select(customer_keys.c.key, func.count())
+                                .where(customer_keys.c.key.in_(chunk))
+                                .group_by(customer_keys.c.key))
+            freq.update({str(r[0]): int(r[1]) for r in rows})
+        cap = max(50, int(total * max_share))
+        seen: dict[frozenset[str], int] = {}
+        for index, keys in enumerate(names):
+            present = sorted((freq.get(k, 0), k) for k in keys if freq.get(k, 0) > 0)
+            if not present:
+                continue
+            chosen = frozenset([k for n, k in present if n <= cap] or [present[0][1]])
+            if chosen in seen:
+                for ids in found.values():
+                    if seen[chosen] in ids:
+                        ids.add(index)
+                continue
+            seen[chosen] = index
+            need = min(2, len(chosen))
+            query = (select(customer_keys.c.customer_id)
+                     .join(customers, customers.c.id == customer_keys.c.customer_id)
+                     .where(customer_keys.c.key.in_(sorted(chosen)))
+                     .group_by(customer_keys.c.customer_id, customers.c.key_count)
+                     .having((func.count() >= need) | (func.count() >= customers.c.key_count)))
+            for row in conn.execute(query):
+                found.setdefault(int(row[0]), set()).add(index)
+    return found, texts
+
+
+def prefilter(engine: Engine, found: dict[int, set[int]], texts: list[str],
+              cutoff: float) -> list[int]:
+    """Keep the candidates whose name is at least ``cutoff`` (0-100) similar to a list name
+    that selected them (rapidfuzz token-set ratio on transliterated lowercase text): a
+    cheap bound that spares the full scorer the customers sharing only a common surname or
+    word. ``cutoff`` 0 keeps everyone."""
+    if cutoff <= 0:
+        return sorted(found)
+    folded = [anyascii(t).lower() for t in texts]
+    keep: list[int] = []
+    ids = sorted(found)
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            rows = conn.execute(select(customers.c.id, customers.c.name)
+                                .where(customers.c.id.in_(chunk)))
+            for cid, name in rows:
+                text = anyascii(name or "").lower()
+                if any(fuzz.token_set_ratio(text, folded[i]) >= cutoff for i in found[cid]):
+                    keep.append(int(cid))
+    return sorted(keep)
+
+
+def rescreen(engine: Engine, delta: Any, build_screener: Callable[[list[Entity]], Screener],
+             *, list_id: str, old_version: str | None, new_version: str,
+             lists: dict[str, str], actor: str = "system", blocking: bool = True,
+             force: bool = False, processes: int = 1,
+             prefilter_cutoff: float = PREFILTER) -> RescreenResult:
+    """Re-screen the customer master against a delta; see the module docstring."""
+    started = time.perf_counter()
+    result = RescreenResult(list_id, old_version, new_version)
+    with engine.connect() as conn:
+        done = conn.execute(select(rescreen_runs.c.id).where(and_(
+            rescreen_runs.c.list_id == list_id, rescreen_runs.c.new_version == new_version,
+            rescreen_runs.c.old_version == old_version if old_version is not None
+            else rescreen_runs.c.old_version.is_(None)))).first()
+    if done and not force:
+        result.skipped = True
+        return result
+    entities, info = delta_entities(delta)
+    result.entities = len(entities)
+    if entities:
+        screener = build_screener(entities)
+        picked = time.perf_counter()
+        if blocking:
+            found, texts = candidates_by_name(engine, entities)
+            result.blocked = len(found)
+            ids = prefilter(engine, found, texts, prefilter_cutoff)
+        else:
+            with engine.connect() as conn:
+                ids = [int(r[0]) for r in conn.execute(select(customers.c.id))]
+        result.candidates = len(ids)
+        result.candidates_seconds = time.perf_counter() - picked
+        for key, value in info.items():
+            value.update({"list_id": list_id, "old_version": old_version,
+                          "new_version": new_version, "entity_id": key})
+        with engine.begin() as conn:
+            result.screened, result.alerts = screen_customer_ids(
+                conn, ids, screener, actor=actor, lists=lists, deltas=info, source="rescreen",
+                processes=processes)
+    result.seconds = time.perf_counter() - started
+    with engine.begin() as conn:
+        if not done:
+            conn.execute(rescreen_runs.insert().values(
+                list_id=list_id, old_version=old_version, new_version=new_version,
+                entities=result.entities, candidates=result.candidates,
+                alerts=len(result.alerts), seconds=result.seconds, at=now()))
+        audit.append(conn, actor, "rescreen", subject_type="list", subject_id=list_id,
+                     lists=lists, details=result.as_dict())
+    return result
+
+
+def rescreen_from_store(engine: Engine, store: Any, list_id: str, old_version: str | None,
+                        new_version: str, build_screener: Callable[[list[Entity]], Screener],
+                        *, actor: str = "system", blocking: bool = True,
+                        processes: int = 1) -> RescreenResult:
+    """Ask the list store for the delta between two versions, then re-screen."""
+    delta = store.diff(list_id, old_version, new_version)
+    lists = {str(k): str(v) for k, v in dict(store.current_versions()).items()}
+    return rescreen(engine, delta, build_screener, list_id=list_id, old_version=old_version,
+                    new_version=new_version, lists=lists, actor=actor, blocking=blocking,
+                    processes=processes)
