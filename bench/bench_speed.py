@@ -1,0 +1,158 @@
+"""Speed benchmark: screen N generated customer records against all bundled lists with
+both cores, and measure the peer pipeline (rapidfuzz retrieval + nomenklatura logic-v2)
+on a sample in the same run.
+
+    uv run python bench/bench_speed.py [--records 1000000] [--peer-sample 300]
+
+Writes its figures into the "Screening speed" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
+
+sys.path.insert(0, str(Path(__file__).parent))
+from labelled import load_entities  # noqa: E402
+from records import customer_records  # noqa: E402
+from report import write_section  # noqa: E402
+
+from stopship.index import build_index, load_index, save_index  # noqa: E402
+from stopship.screening.batch import screen_file  # noqa: E402
+from stopship.screening.engine import ScreeningEngine  # noqa: E402
+
+PEER_PYTHON = Path(__file__).parent / ".peer-venv" / "bin" / "python"
+
+
+def listed_spellings(entities: list, n: int = 300) -> list[tuple[str, str, str | None]]:  # type: ignore[type-arg]
+    out = []
+    for e in entities[::max(1, len(entities) // n)]:
+        out.append((e.caption.title(), e.schema, None))
+    return out
+
+
+def peer_rate(entities: list, names: list[str], sample: list[dict[str, str]]) -> tuple[float, float, float]:  # type: ignore[type-arg]
+    """Records/s of the peer pipeline on ``sample``: per record a rapidfuzz WRatio top-10
+    over all names, then logic-v2 on those entities (one process, like ours per core)."""
+    owner: list[int] = []
+    choices: list[str] = []
+    for ei, e in enumerate(entities):
+        for n in e.names:
+            choices.append(anyascii(n.value).upper())
+            owner.append(ei)
+    owner_arr = np.asarray(owner)
+    payload = []
+    t0 = time.perf_counter()
+    for i, rec in enumerate(sample):
+        found = process.extract(anyascii(rec["name"]).upper(), choices, scorer=fuzz.WRatio,
+                                limit=40)
+        chosen: list[int] = []
+        for _s, _score, j in found:
+            ei = int(owner_arr[j])
+            if ei not in chosen:
+                chosen.append(ei)
+        payload.append({"id": i, "query": {"schema": rec["schema"] or None, "name": rec["name"],
+                                           "country": rec["country"] or None},
+                        "candidates": [{"id": entities[ei].id, "schema": entities[ei].schema,
+                                        "names": [n.value for n in entities[ei].names][:30],
+                                        "countries": [], "birth": []} for ei in chosen[:10]]})
+    retrieval = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        src.write_text("\n".join(json.dumps(p, ensure_ascii=False) for p in payload) + "\n",
+                       encoding="utf-8")
+        subprocess.run([str(PEER_PYTHON), str(Path(__file__).parent / "peer_nomenklatura.py"),
+                        str(src), str(dst)], check=True)
+        scoring = sum(json.loads(line)["seconds"] for line in dst.read_text("utf-8").splitlines())
+    per_record = (retrieval + scoring) / len(sample)
+    return 1.0 / per_record, retrieval / len(sample), scoring / len(sample)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--peer-sample", type=int, default=300)
+    ap.add_argument("--processes", type=int, default=os.cpu_count() or 2)
+    args = ap.parse_args()
+    entities = load_entities()
+    t0 = time.perf_counter()
+    data = build_index(entities)
+    build_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = save_index(data, Path(tmp) / "index" / "bench")
+        t1 = time.perf_counter()
+        data = load_index(folder)
+        load_s = time.perf_counter() - t1
+        engine = ScreeningEngine(data)
+        src = Path(tmp) / "customers.csv"
+        t2 = time.perf_counter()
+        with open(src, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, ["id", "name", "schema", "country"])
+            writer.writeheader()
+            sample = []
+            for rec in customer_records(args.records, listed_spellings(entities), 0.001):
+                writer.writerow(rec)
+                if len(sample) < args.peer_sample:
+                    sample.append(rec)
+        gen_s = time.perf_counter() - t2
+        out = Path(tmp) / "hits.jsonl"
+        cpu0 = os.times()
+        summary = screen_file(engine, src, str(out), processes=args.processes)
+        cpu1 = os.times()
+        cpu_s = (cpu1.user - cpu0.user + cpu1.children_user - cpu0.children_user
+                 + cpu1.system - cpu0.system + cpu1.children_system - cpu0.children_system)
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rate = summary["records_per_second"]
+    load1, _, _ = os.getloadavg()
+    peer = None
+    if PEER_PYTHON.exists() and args.peer_sample:
+        names = [n.value for e in entities for n in e.names]
+        peer = peer_rate(entities, names, sample)
+    lines = [
+        f"Command: `uv run python bench/bench_speed.py --records {args.records} "
+        f"--peer-sample {args.peer_sample}`",
+        "",
+        f"Machine: {os.cpu_count()} cores; load average at the end {load1:.1f} (other "
+        "engineers' jobs share the machine, so wall-clock figures are pessimistic).",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| lists | {len(entities):,} entities, {len(data.name_value):,} names |",
+        f"| index build | {build_s:.1f} s |",
+        f"| index load (pickle) | {load_s:.2f} s |",
+        f"| records generated | {args.records:,} in {gen_s:.0f} s (0.1% listed parties) |",
+        f"| screening wall time | {summary['seconds']:.1f} s with {args.processes} processes |",
+        f"| **records/s (wall)** | **{rate:,.0f}** |",
+        f"| records per CPU-second (all processes) | {summary['records'] / max(cpu_s, 1e-9):,.0f} |",
+        f"| alerts | {summary['alerts']:,} ({summary['alerts'] / summary['records']:.2%}) |",
+        f"| peak RSS, parent / largest worker | {peak_self:,.0f} MB / {peak_child:,.0f} MB |",
+    ]
+    if peer:
+        p_rate, p_ret, p_score = peer
+        lines += [
+            f"| peer pipeline, one process (sample of {args.peer_sample}) | {p_rate:,.1f} "
+            f"records/s (retrieval {p_ret * 1000:.0f} ms + logic-v2 {p_score * 1000:.0f} ms "
+            "per record) |",
+            f"| stopship / peer, per process | {rate / args.processes / p_rate:,.0f}x |",
+            f"| stopship (both cores) / peer (one core) | {rate / p_rate:,.0f}x |",
+        ]
+    text = "\n".join(lines)
+    print(text)
+    write_section("Screening speed", text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""Token alignment between two prepared names: which query word met which list word, how.
+
+Steps, each claiming tokens the earlier ones left: identical tokens; identical skeleton
+keys (a transliteration or romanisation variant); an acronym standing for several
+words; a word written joined on one side and split on the other; then the best
+remaining pairs by edit distance (typos), abbreviation prefixes (organisations) and
+initials (people). Numbers only ever meet identical numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA
+
+from stopship.matching.prepared import ACRONYM_STOPWORDS, is_patronymic
+
+
+@dataclass(slots=True)
+class Pair:
+    """Query token positions ``q`` met list token positions ``c`` with similarity ``sim``."""
+
+    q: tuple[int, ...]
+    c: tuple[int, ...]
+    sim: float
+    how: str  # exact | transliteration | acronym | joined | split | typo | abbreviation | initial
+
+
+@dataclass(slots=True)
+class Alignment:
+    pairs: list[Pair] = field(default_factory=list)
+    q_free: list[int] = field(default_factory=list)
+    c_free: list[int] = field(default_factory=list)
+
+
+def allowed_edits(length: int) -> int:
+    """Typos tolerated in a word of ``length`` letters: none below 5, one below 9, else two."""
+    if length < 5:
+        return 0
+    return 1 if length < 9 else 2
+
+
+def typo_similarity(dist: int, length: int) -> float:
+    """Similarity credited to a word with ``dist`` typos: one typo in a short word costs
+    more than in a long one."""
+    factor = 0.7 if length >= 8 else 1.3
+    return 1.0 - factor * dist / max(length, 1)
+
+
+def _indel_or_swap(a: str, b: str) -> bool:
+    """One inserted, dropped or swapped letter (not a substitution: KIM is not KIN)."""
+    if a[0] != b[0] or OSA.distance(a, b, score_cutoff=1) > 1:
+        return False
+    return len(a) != len(b) or sorted(a) == sorted(b)
+
+
+def is_abbreviation(short: str, long: str) -> bool:
+    """``res`` / ``trdg`` / ``mgmt`` abbreviate ``research`` / ``trading`` / ``management``:
+    same first letter, and the short form's letters appear in order in the long word."""
+    if len(short) < 3 or len(long) < len(short) + 2 or short[0] != long[0] or short.isdigit():
+        return False
+    if long.startswith(short) or (short.endswith("s") and long.startswith(short[:-1])):
+        return True
+    # a consonant skeleton ending like the word: trdg, mgmt, intl, svcs, assn, dept
+    if len(short) < 4 or short[-1] != long[-1] or sum(ch in "aeiouy" for ch in short[1:]) > 1:
+        return False
+    pos = 0
+    for ch in short:
+        pos = long.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def _acronym_pairs(qt: tuple[str, ...], ct: tuple[str, ...], qfree: list[int],
+                   cfree: list[int], pairs: list[Pair], flip: bool) -> None:
+    words = [j for j in cfree if ct[j] not in ACRONYM_STOPWORDS and not ct[j].isdigit()]
+    if len(words) < 4:
+        return  # three-letter acronyms collide with too many short words
+    initials = "".join(ct[j][0] for j in words)
+    for i in list(qfree):
+        tok = qt[i]
+        if tok.isalpha() and len(tok) >= 4 and tok == initials:
+            qfree.remove(i)
+            span = [j for j in cfree if words[0] <= j <= words[-1]]
+            for j in span:
+                cfree.remove(j)
+            pair = Pair((i,), tuple(span), 0.95, "acronym")
+            if flip:
+                pair = Pair(pair.c, pair.q, pair.sim, pair.how)
+            pairs.append(pair)
+            return
+
+
+def _joined_pairs(qk: tuple[str, ...], ck: tuple[str, ...], qt: tuple[str, ...],
+                  ct: tuple[str, ...], qfree: list[int], cfree: list[int],
+                  pairs: list[Pair], flip: bool) -> None:
+    for i in list(qfree):
+        for j in range(len(ct) - 1):
+            if j in cfree and j + 1 in cfree and (
+                qt[i] == ct[j] + ct[j + 1] or qk[i] == ck[j] + ck[j + 1]
+            ):
+                qfree.remove(i)
+                cfree.remove(j)
+                cfree.remove(j + 1)
+                pair = Pair((i,), (j, j + 1), 0.97, "joined")
+                if flip:
+                    pair = Pair(pair.c, pair.q, pair.sim, "split")
+                pairs.append(pair)
+                break
+
+
+def align(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...], ck: tuple[str, ...],
+          person: bool = False) -> Alignment:
+    """Align query tokens/keys with list tokens/keys (see module docstring)."""
+    pairs: list[Pair] = []
+    qfree = list(range(len(qt)))
+    cfree = list(range(len(ct)))
+    # 1-2: identical tokens, then identical keys
+    for how, qs, cs in (("exact", qt, ct), ("transliteration", qk, ck)):
+        for i in list(qfree):
+            for j in cfree:
+                if qs[i] == cs[j] and qs[i]:
+                    qfree.remove(i)
+                    cfree.remove(j)
+                    pairs.append(Pair((i,), (j,), 1.0 if how == "exact" else 0.98, how))
+                    break
+    if qfree and cfree:
+        _acronym_pairs(qt, ct, qfree, cfree, pairs, flip=False)
+        _acronym_pairs(ct, qt, cfree, qfree, pairs, flip=True)
+    if qfree and len(cfree) >= 2:
+        _joined_pairs(qk, ck, qt, ct, qfree, cfree, pairs, flip=False)
+    if cfree and len(qfree) >= 2:
+        _joined_pairs(ck, qk, ct, qt, cfree, qfree, pairs, flip=True)
+    if qfree and cfree:
+        _fuzzy_pairs(qt, qk, ct, ck, qfree, cfree, pairs, person)
+    return Alignment(pairs, qfree, cfree)
+
+
+def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
+                 ck: tuple[str, ...], qfree: list[int], cfree: list[int], pairs: list[Pair],
+                 person: bool) -> None:
+    options: list[tuple[float, int, int, str]] = []
+    for i in qfree:
+        a, ak = qt[i], qk[i]
+        for j in cfree:
+            b, bk = ct[j], ck[j]
+            if a.isdigit() or b.isdigit():
+                continue
+            if len(a) == 1 or len(b) == 1:
+                if person and a[0] == b[0]:
+                    options.append((0.9, i, j, "initial"))
+                continue
+            if is_patronymic(a) and is_patronymic(b) and ak[:4] == bk[:4]:
+                options.append((0.9, i, j, "transliteration"))
+                continue
+            if a[0] != b[0] and ak[:1] != bk[:1]:
+                continue  # neither a typo we accept nor an abbreviation
+            limit = allowed_edits(min(len(a), len(b)))
+            if abs(len(a) - len(b)) > max(limit, 1) and not person:
+                if is_abbreviation(a, b) or is_abbreviation(b, a):
+                    options.append((0.85, i, j, "abbreviation"))
+                continue
+            if not limit and min(len(a), len(b)) == 4 and _indel_or_swap(a, b):
+                options.append((typo_similarity(1, max(len(a), len(b))), i, j, "typo"))
+                continue
+            if limit:
+                dist = OSA.distance(a, b, score_cutoff=limit)
+                if dist > limit and ak[:1] == bk[:1] and a[:1] == b[:1]:
+                    dist = OSA.distance(ak, bk, score_cutoff=limit)
+                if dist <= limit:
+                    options.append((typo_similarity(dist, max(len(a), len(b))), i, j, "typo"))
+                    continue
+            if not person and (is_abbreviation(a, b) or is_abbreviation(b, a)):
+                options.append((0.85, i, j, "abbreviation"))
+    options.sort(key=lambda o: -o[0])
+    for sim, i, j, how in options:
+        if i in qfree and j in cfree:
+            qfree.remove(i)
+            cfree.remove(j)
+            pairs.append(Pair((i,), (j,), sim, how))

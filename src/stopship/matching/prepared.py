@@ -1,0 +1,203 @@
+"""The one door from matching and the index to name preparation.
+
+Everything that compares names (the index at build and query time, the scorer) calls
+``prepare_name`` here, so list names and queries pass through exactly the same steps.
+It delegates to ``stopship.names.prepare``; while that package is absent (it is built
+in parallel), a deliberately small private fallback keeps the engine usable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from anyascii import anyascii
+
+try:  # pragma: no cover - exercised whichever way the tree is
+    from stopship import names as _names
+
+    _real_prepare: Any = getattr(_names, "prepare", None)
+except ImportError:  # pragma: no cover
+    _real_prepare = None
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What matching needs of a name: tokens (lowercase ascii, legal forms removed,
+    abbreviations expanded), per-token skeleton keys, legal forms, numbers, variants."""
+
+    original: str
+    latin: str
+    tokens: tuple[str, ...]
+    keys: tuple[str, ...]
+    legal_forms: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    script: str = "Latn"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def using_fallback() -> bool:
+    """True while ``stopship.names`` is not available and the fallback is in use."""
+    return _real_prepare is None
+
+
+def prepare_name(text: str, schema: str | None = None) -> Prepared:
+    """Prepare one name (query or list) for indexing and comparison."""
+    return _prepare_cached(text, schema)
+
+
+@lru_cache(maxsize=200_000)
+def _prepare_cached(text: str, schema: str | None) -> Prepared:
+    if _real_prepare is not None:
+        try:
+            pn = _real_prepare(text, schema=schema)
+        except TypeError:
+            pn = _real_prepare(text)
+        tokens = tuple(pn.tokens)
+        keys = tuple(pn.keys) if len(pn.keys) == len(tokens) else tuple(_skeleton(t) for t in tokens)
+        return Prepared(
+            original=text,
+            latin=pn.latin,
+            tokens=tokens,
+            keys=keys,
+            legal_forms=tuple(str(x) for x in (pn.legal_forms or ())),
+            numbers=tuple(str(x) for x in (pn.numbers or ())),
+            variants=tuple(str(v) for v in (pn.variants or ()) if v),
+            script=str(getattr(pn, "script", "Latn") or "Latn"),
+        )
+    return _fallback(text)
+
+
+# -- minimal private fallback (only while stopship.names is absent) -----------------
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_LEGAL = {
+    "llc": "llc", "ooo": "llc", "too": "llc", "osoo": "llc", "ltd": "ltd", "limited": "ltd",
+    "jsc": "jsc", "ao": "jsc", "oao": "jsc", "ojsc": "jsc", "zao": "jsc", "cjsc": "jsc",
+    "pao": "jsc", "pjsc": "jsc", "inc": "inc", "incorporated": "inc", "corp": "corp",
+    "corporation": "corp", "gmbh": "gmbh", "ag": "ag", "fze": "fze", "fzco": "fze",
+    "plc": "plc", "llp": "llp", "co": "co", "company": "co",
+}
+_LEGAL_PHRASES = (
+    ("limited liability company", "llc"), ("joint stock company", "jsc"),
+    ("obshchestvo s ogranichennoy otvetstvennostyu", "llc"),
+    ("obshchestvo s ogranichennoi otvetstvennostiu", "llc"),
+    ("aktsionernoe obshchestvo", "jsc"), ("co ltd", "ltd"),
+)
+_ABBREV = {
+    "intl": "international", "tech": "technology", "techn": "technology",
+    "comm": "communications", "grp": "group", "mfg": "manufacturing", "elec": "electronics",
+}
+
+
+def _skeleton(token: str) -> str:
+    t = token
+    for a, b in (("schtsch", "shch"), ("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("kh", "h"),
+                 ("tz", "ts"), ("iy", "y"), ("ii", "y"), ("yu", "u"), ("iu", "u"), ("ya", "a"),
+                 ("ia", "a"), ("ye", "e"), ("j", "y"), ("ph", "f"), ("ck", "k")):
+        t = t.replace(a, b)
+    out: list[str] = []
+    for ch in t:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+def _fallback(text: str) -> Prepared:
+    latin = " " + _NON_ALNUM.sub(" ", anyascii(text).lower()).strip() + " "
+    forms: list[str] = []
+    for phrase, canon in _LEGAL_PHRASES:
+        if f" {phrase} " in latin:
+            latin = latin.replace(f" {phrase} ", " ")
+            forms.append(canon)
+    words = []
+    for w in latin.split():
+        if w in _LEGAL:
+            forms.append(_LEGAL[w])
+        else:
+            words.append(_ABBREV.get(w, w))
+    numbers = tuple(w for w in words if w.isdigit())
+    tokens = tuple(words)
+    return Prepared(text, " ".join(tokens), tokens, tuple(_skeleton(t) for t in tokens),
+                    tuple(forms), numbers)
+
+
+@lru_cache(maxsize=200_000)
+def token_key(token: str) -> str:
+    """The skeleton key of one token (same folding as ``Prepared.keys``)."""
+    if _real_prepare is not None:
+        fn = getattr(_names, "token_key", None)
+        if fn is not None:
+            return str(fn(token))
+    return _skeleton(token)
+
+
+ACRONYM_STOPWORDS = frozenset(
+    {"of", "the", "and", "for", "de", "la", "le", "du", "des", "del", "di", "da", "y", "et", "und",
+     "fur", "im", "in", "on", "at", "a", "an", "s", "i"}
+)
+
+
+def acronym(tokens: tuple[str, ...]) -> str:
+    """Initials of the name's significant words (``moscow center of sparc technologies``
+    -> ``mcst``); empty when the name has fewer than four such words."""
+    words = [t for t in tokens if t not in ACRONYM_STOPWORDS and not t.isdigit()]
+    if len(words) < 4 or len(words) > 8:
+        return ""  # three-letter acronyms collide with too many short words
+    return "".join(w[0] for w in words)
+
+
+def with_variants(prep: Prepared, limit: int = 3) -> list[Prepared]:
+    """The prepared name followed by its alternative renderings, each as a Prepared."""
+    out = [prep]
+    seen = {prep.keys}
+    for variant in prep.variants[: limit * 2]:
+        tokens = tuple(variant.split())
+        keys = tuple(token_key(t) for t in tokens)
+        if not tokens or keys in seen:
+            continue  # same skeleton keys: nothing new to find or to score
+        seen.add(keys)
+        out.append(Prepared(prep.original, variant, tokens, keys, prep.legal_forms,
+                            prep.numbers, (), prep.script))
+        if len(out) > limit:
+            break
+    return out
+
+
+_PATRONYMIC = re.compile(
+    r"(ovich|evich|ovych|evych|ich|itch|itsch|ovna|evna|owna|ewna|ichna|oglu|ogly|kyzy|qizi)$")
+
+
+@lru_cache(maxsize=100_000)
+def is_patronymic(token: str) -> bool:
+    """Russian/Ukrainian/Turkic patronymic endings (``Vladimirovich``, ``Ivanovna``, ``oglu``)."""
+    return len(token) > 5 and bool(_PATRONYMIC.search(token))
+
+
+def legal_family(form: str) -> str:
+    """The family of a legal-form class (``pjsc`` and ``jsc`` are both ``stock``)."""
+    if _real_prepare is not None:
+        fn = getattr(_names, "legal_form_family", None)
+        if fn is not None:
+            return str(fn(form))
+    return form
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> frozenset[str]:
+    if _real_prepare is None:
+        return frozenset()
+    try:
+        from stopship.names.abbreviations import generic_words
+
+        return frozenset(str(w).lower() for w in generic_words())
+    except ImportError:  # pragma: no cover
+        return frozenset()
+
+
+def is_generic_word(token: str) -> bool:
+    """A word the names layer lists as generic in organisation names (``npo``, ``group``,
+    ``trading``): never evidence on its own, however rare it is in the lists."""
+    return token in _generic_words()

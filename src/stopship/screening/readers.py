@@ -1,0 +1,191 @@
+"""Read customer records from CSV, XLSX, Parquet or JSONL (``-`` is stdin).
+
+Columns: ``id``, ``name`` and optionally ``schema``, ``country``, ``dob``, ``address``,
+``identifiers`` (header names are matched case-insensitively, with a few common
+synonyms). A row that cannot be read becomes a ``Row`` with an error, never an
+exception: the batch goes on. A file without a name column is an InputError.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stopship.errors import InputError, Location
+from stopship.screening.types import QueryRecord
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "record_id", "customer_id", "query_id", "key", "ref"),
+    "name": ("name", "full_name", "party_name", "company", "customer", "customer_name"),
+    "schema": ("schema", "type", "kind", "entity_type"),
+    "country": ("country", "country_code", "nationality", "jurisdiction"),
+    "dob": ("dob", "date_of_birth", "birth_date", "birthdate"),
+    "address": ("address", "full_address"),
+    "identifiers": ("identifiers", "identifier", "ids", "id_numbers", "registration"),
+}
+MAX_FIELD = 10_000
+
+
+@dataclass(slots=True)
+class Row:
+    """One input row: its 1-based line (or row) number, the record, or why it is unusable."""
+
+    line: int
+    record: QueryRecord | None
+    error: str | None = None
+
+
+def _columns(header: Iterable[Any], source: str) -> dict[str, int]:
+    names = [str(h or "").strip().lower().replace(" ", "_") for h in header]
+    found: dict[str, int] = {}
+    for field, options in SYNONYMS.items():
+        for option in options:
+            if option in names:
+                found[field] = names.index(option)
+                break
+    if "name" not in found:
+        raise InputError(
+            "no name column: the input needs a header with at least `name` (and `id`); "
+            f"found {', '.join(n for n in names if n) or 'nothing'}", Location(source, 1, "name"))
+    return found
+
+
+def _clean(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return text.strip()
+
+
+def _row(values: list[Any], cols: dict[str, int], line: int) -> Row:
+    width = max(cols.values()) + 1
+    rid = _clean(values[cols["id"]]) if "id" in cols and cols["id"] < len(values) else ""
+    rid = rid or f"row-{line}"
+    if len(values) < width:
+        missing = [f for f, i in cols.items() if i >= len(values)]
+        return Row(line, QueryRecord(rid, ""), f"missing column(s): {', '.join(missing)}")
+    get = {f: _clean(values[i]) for f, i in cols.items()}
+    name = get.get("name", "")
+    if any("\udc80" <= ch <= "\udcff" for ch in name):
+        return Row(line, QueryRecord(rid, ""), "name is not valid UTF-8")
+    fields = {k: v.encode("utf-8", "replace").decode("utf-8")[:MAX_FIELD] if v else v
+              for k, v in get.items() if k != "name"}
+    idents = [p.strip() for p in (fields.get("identifiers") or "").split(";") if p.strip()]
+    record = QueryRecord(
+        id=rid.encode("utf-8", "replace").decode("utf-8"), name=name,
+        schema=fields.get("schema") or None, country=fields.get("country") or None,
+        dob=fields.get("dob") or None, address=fields.get("address") or None,
+        identifiers=idents,
+    )
+    return Row(line, record)
+
+
+def _read_csv(text: Iterable[str], source: str) -> Iterator[Row]:
+    reader = csv.reader(text)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputError(f"cannot read the CSV header: {exc}", Location(source, 1)) from exc
+    cols = _columns(header, source)
+    line = 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = reader.line_num
+            yield Row(line, None, f"unreadable CSV row: {exc}")
+            continue
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        yield _row(values, cols, line)
+
+
+def _read_jsonl(lines: Iterable[str], source: str) -> Iterator[Row]:
+    cols: dict[str, int] | None = None
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as exc:
+            yield Row(n, None, f"invalid JSON: {exc}")
+            continue
+        keys = list(obj.keys())
+        try:
+            cols = _columns(keys, source)
+        except InputError as exc:
+            yield Row(n, QueryRecord(str(obj.get("id", f"row-{n}")), ""), exc.message)
+            continue
+        values = [obj.get(k) for k in keys]
+        values = ["; ".join(map(str, v)) if isinstance(v, list) else v for v in values]
+        yield _row(values, cols, n)
+
+
+def _read_xlsx(path: Path, source: str) -> Iterator[Row]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        cols = _columns(header, source)
+        for n, values in enumerate(rows, start=2):
+            if values is None or not any(v is not None and str(v).strip() for v in values):
+                continue
+            yield _row(list(values), cols, n)
+    finally:
+        wb.close()
+
+
+def _read_parquet(path: Path, source: str) -> Iterator[Row]:
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    header = pf.schema_arrow.names
+    cols = _columns(header, source)
+    n = 1
+    for batch in pf.iter_batches(batch_size=10_000):
+        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        for values in zip(*columns, strict=False):
+            n += 1
+            yield _row(list(values), cols, n)
+
+
+def read_records(source: str | Path, fmt: str | None = None) -> Iterator[Row]:
+    """Rows of a customer file; ``-`` reads stdin (CSV, or JSONL if it starts with ``{``)."""
+    name = str(source)
+    if name == "-":
+        data = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
+        kind = fmt or ("jsonl" if data.lstrip().startswith("{") else "csv")
+        lines = io.StringIO(data, newline="")
+        yield from (_read_jsonl(lines, "<stdin>") if kind == "jsonl" else _read_csv(lines, "<stdin>"))
+        return
+    path = Path(source)
+    if not path.exists():
+        raise InputError("file not found", Location(name))
+    kind = fmt or path.suffix.lower().lstrip(".")
+    if kind in ("xlsx", "xlsm"):
+        yield from _read_xlsx(path, name)
+    elif kind in ("parquet", "pq"):
+        yield from _read_parquet(path, name)
+    elif kind in ("jsonl", "ndjson", "json"):
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            yield from _read_jsonl(handle, name)
+    else:
+        with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            yield from _read_csv(handle, name)

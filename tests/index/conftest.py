@@ -1,0 +1,18 @@
+"""Real fixture entities (cut from the shared lists) for the index tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stopship.model import Entity
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "matching" / "entities.jsonl"
+
+
+@pytest.fixture(scope="session")
+def entities() -> list[Entity]:
+    lines = FIXTURE.read_text("utf-8").splitlines()
+    return [Entity.from_dict(json.loads(line)) for line in lines if line.strip()]

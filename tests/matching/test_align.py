@@ -1,0 +1,76 @@
+"""Token alignment: which query word met which list word, and how (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stopship.matching.align import align, allowed_edits, is_abbreviation
+from stopship.matching.prepared import prepare_name
+
+# (query, list name, schema, expected (query words, list words, how) pairs, why)
+CASES = [
+    ("Rosneft", "ROSNEFT", None, [("rosneft", "rosneft", "exact")], "same word"),
+    ("Schtscherbakow", "SHCHERBAKOV", "person",
+     [("schtscherbakow", "shcherbakov", "transliteration")], "German vs BGN romanisation"),
+    ("MCST", "MOSCOW CENTER OF SPARC TECHNOLOGIES", None,
+     [("mcst", "moscow center of sparc technology", "acronym")], "acronym of the list name"),
+    ("SetelemBank", "SETELEM BANK", None, [("setelembank", "setelem bank", "joined")],
+     "joined words"),
+    ("Setelem Bank", "SETELEMBANK", None, [("setelem bank", "setelembank", "split")],
+     "split word"),
+    ("Vladimir Puttin", "PUTIN, Vladimir", "person",
+     [("vladimir", "vladimir", "exact"), ("puttin", "putin", "transliteration")],
+     "a doubled letter folds in the key"),
+    ("Sberbnak", "SBERBANK", None, [("sberbnak", "sberbank", "typo")], "transposition"),
+    ("V Putin", "PUTIN, Vladimir", "person",
+     [("putin", "putin", "exact"), ("v", "vladimir", "initial")], "initial"),
+    ("Shenzhen Trdg", "SHENZHEN TRADING", None,
+     [("shenzhen", "shenzhen", "exact"), ("trdg", "trading", "abbreviation")],
+     "consonant-skeleton abbreviation (unless the names layer expands it first)"),
+]
+
+
+@pytest.mark.parametrize(("query", "name", "schema", "expected", "why"), CASES,
+                         ids=[c[-1] for c in CASES])
+def test_alignment(query: str, name: str, schema: str | None,
+                   expected: list[tuple[str, str, str]], why: str) -> None:
+    q = prepare_name(query, schema)
+    c = prepare_name(name, schema)
+    al = align(q.tokens, q.keys, c.tokens, c.keys, person=schema == "person")
+    got = {(" ".join(q.tokens[i] for i in p.q), " ".join(c.tokens[j] for j in p.c)): p.how
+           for p in al.pairs}
+    for qw, cw, how in expected:
+        if how == "abbreviation" and qw not in q.tokens:
+            assert cw in q.tokens, why  # the names layer expanded it already
+            continue
+        assert (qw, cw) in got, f"{why}: {got}"
+        # a doubled letter may fold in the key (transliteration) or count as a typo
+        assert got[(qw, cw)] == how or {got[(qw, cw)], how} <= {"typo", "transliteration"}, why
+
+
+@pytest.mark.parametrize(("a", "b", "meets"), [
+    ("kim", "kin", False),  # a 3-letter word tolerates no typo
+    ("tarek", "tark", True),  # dropped letter in a 4-letter word
+    ("abdullah", "abdulah", True),
+    ("petrov", "ivanov", False),
+])
+def test_typo_tolerance(a: str, b: str, meets: bool) -> None:
+    al = align((a,), (a,), (b,), (b,), person=True)
+    assert bool(al.pairs) is meets
+
+
+def test_numbers_only_meet_identical_numbers() -> None:
+    al = align(("plant", "2"), ("plant", "2"), ("plant", "3"), ("plant", "3"))
+    assert [(p.q, p.c) for p in al.pairs] == [((0,), (0,))]
+
+
+def test_allowed_edits_grow_with_length() -> None:
+    assert [allowed_edits(n) for n in (3, 4, 5, 8, 9, 15)] == [0, 0, 1, 1, 2, 2]
+
+
+@pytest.mark.parametrize(("short", "long", "expected"), [
+    ("mgmt", "management", True), ("intl", "international", True), ("res", "research", True),
+    ("putin", "production", False), ("techs", "technologies", True), ("ab", "abc", False),
+])
+def test_is_abbreviation(short: str, long: str, expected: bool) -> None:
+    assert is_abbreviation(short, long) is expected

@@ -1,0 +1,124 @@
+"""Features one by one, and properties of the combined score."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stopship.matching import MatchCandidate, MatchQuery, load_config, score_candidate
+from stopship.matching.align import align
+from stopship.matching.features import (
+    birth_date_agreement,
+    country_agreement,
+    distinctive_evidence,
+    given_name_conflict,
+    identifier_match,
+    legal_form_compatibility,
+    name_similarity,
+    number_agreement,
+    schema_compatibility,
+)
+from stopship.matching.prepared import is_generic_word, prepare_name
+from stopship.matching.scoring import list_name, query_name
+from stopship.matching.types import NamePair
+
+RARITY = {"trading": 2.0, "trade": 2.0, "group": 2.0, "plant": 3.0, "bank": 3.0,
+          "petrov": 7.0, "ivan": 5.0, "sergei": 5.0}
+CONFIG = load_config(idf=lambda key: RARITY.get(key, 9.0), max_idf=10.0)
+
+
+def pair(query: str, name: str, schema: str | None = None) -> NamePair:
+    q = query_name(prepare_name(query, schema), CONFIG)
+    p = prepare_name(name, schema)
+    c = list_name(name, "primary", p.tokens, p.keys, p.legal_forms, p.numbers, CONFIG)
+    return NamePair(q, c, align(q.prep.tokens, q.prep.keys, c.tokens, c.keys,
+                                schema == "person"), schema == "person")
+
+
+def candidate(name: str, schema: str = "organization", **kw: object) -> MatchCandidate:
+    p = prepare_name(name, schema)
+    c = list_name(name, "primary", p.tokens, p.keys, p.legal_forms, p.numbers, CONFIG)
+    return MatchCandidate("l:1", schema, [c], **kw)  # type: ignore[arg-type]
+
+
+def query(text: str, schema: str | None = None, **kw: object) -> MatchQuery:
+    return MatchQuery([query_name(prepare_name(text, schema), CONFIG)], schema, **kw)  # type: ignore[arg-type]
+
+
+def test_name_similarity_full_and_partial() -> None:
+    assert name_similarity(pair("Rosneft", "ROSNEFT"), CONFIG)[0] == 1.0
+    partial, detail = name_similarity(pair("XYZ Trading", "ABC Trading"), CONFIG)
+    assert partial < 0.3 and detail["query_unmatched"] == ["xyz"]
+
+
+def test_generic_words_alone_are_not_evidence() -> None:
+    assert distinctive_evidence(pair("XYZ Trading", "ABC Trading"), CONFIG)[0] == -1.0
+    assert distinctive_evidence(pair("Rosneft Trading", "Rosneft Trading"), CONFIG)[0] == 0.0
+
+
+def test_same_surname_different_given_name_conflicts() -> None:
+    assert given_name_conflict(pair("Ivan Petrov", "PETROV, Sergei", "person"), CONFIG)[0] == -1
+    assert given_name_conflict(pair("Ivan Petrov", "PETROV, Ivan", "person"), CONFIG)[0] == 0
+
+
+def test_numbers_must_agree() -> None:
+    assert number_agreement(pair("Plant No. 2", "PLANT NO. 3"), CONFIG)[0] == -1.0
+    assert number_agreement(pair("Plant No. 2", "PLANT NO. 2"), CONFIG)[0] == 0.0
+
+
+def test_legal_forms_equivalent_or_not() -> None:
+    value, detail = legal_form_compatibility(pair('ООО "Ромашка"', "ROMASHKA LLC"), CONFIG)
+    assert value == 0.0 and detail["equivalent"]
+    assert legal_form_compatibility(pair("Romashka GmbH", "ROMASHKA FOUNDATION INC"),
+                                    CONFIG)[0] <= 0.0
+
+
+def test_entity_features() -> None:
+    q = query("Putin", "person", country="RU", birth="1952-10-07", idvalues=("7707083893",))
+    c = candidate("PUTIN", "person", countries=("RU",), birth=("1952-10-07",),
+                  idvalues=("7707083893",))
+    assert identifier_match(q, c, CONFIG)[0] == 1.0
+    assert country_agreement(q, c, CONFIG)[0] == 1.0
+    assert birth_date_agreement(q, c, CONFIG)[0] == 1.0
+    assert schema_compatibility(q, candidate("PUTIN"), CONFIG)[0] == -1.0
+    far = query("Putin", "person", birth="1990")
+    assert birth_date_agreement(far, c, CONFIG)[0] == -1.0
+
+
+def test_identifier_decides_alone() -> None:
+    q = query("Totally Different", idvalues=("IMO8018900", "8018900"))
+    c = candidate("HYOK SIN 2", "vessel", idvalues=("8018900",))
+    result = score_candidate(q, c, CONFIG)
+    assert result.score >= 0.99
+    assert "decides" in result.summary
+
+
+def test_explanation_names_the_names() -> None:
+    result = score_candidate(query("Schtscherbakow Kirill", "person"),
+                             candidate("SHCHERBAKOV, Kirill", "person"), CONFIG)
+    assert "SHCHERBAKOV, Kirill" in result.summary
+    assert "transliteration" in result.summary
+
+
+names = st.text(alphabet=st.sampled_from("abcdefgh ijklmnoprstuvАБВГДежзик中国"), min_size=1,
+                max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(names, names)
+def test_score_is_bounded(a: str, b: str) -> None:
+    if not prepare_name(a).tokens or not prepare_name(b).tokens:
+        return
+    result = score_candidate(query(a), candidate(b), CONFIG)
+    assert 0.0 <= result.score <= 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(names)
+def test_a_name_matches_itself(a: str) -> None:
+    """Unless it is one generic word: those never alert on their own."""
+    prep = prepare_name(a)
+    if not prep.tokens or (len(prep.tokens) == 1 and (is_generic_word(prep.tokens[0])
+                                                      or len(prep.tokens[0]) < 3)):
+        return
+    assert score_candidate(query(a), candidate(a), CONFIG).score >= 0.99

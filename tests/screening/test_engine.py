@@ -1,0 +1,81 @@
+"""The engine behind the Screener protocol."""
+
+from __future__ import annotations
+
+import pytest
+
+from stopship.errors import InputError
+from stopship.model import Entity
+from stopship.screening import Screener
+from stopship.screening.engine import ScreeningEngine, build_screener
+from stopship.screening.query import normalise_dob, record_problem
+from stopship.screening.types import QueryRecord
+
+
+def test_engine_is_a_screener(engine: ScreeningEngine) -> None:
+    screener: Screener = engine
+    assert 0 < screener.threshold < 1
+
+
+def test_hit_carries_the_contract_fields(engine: ScreeningEngine) -> None:
+    hits = engine.screen(QueryRecord("c1", "Владимир Путин", "person", "RU"))
+    top = hits[0]
+    assert (top.query_id, top.entity_id, top.list_id, top.source_id) == (
+        "c1", "us_ofac_sdn:35096", "us_ofac_sdn", "35096")
+    assert top.name.startswith("PUTIN")
+    assert 0 < top.score <= 1 and top.entity_version and top.entity is not None
+    d = top.as_dict()
+    assert {"query_id", "entity_id", "list", "source_id", "name", "score",
+            "explanation"} <= set(d)
+    assert "country agreement" in top.explanation.summary
+
+
+@pytest.mark.parametrize(("name", "problem"), [
+    ("", "empty name"), ("   ", "empty name"), ("!!! ---", "no letters"),
+    ("LLC", "only a legal form"), ("A" * 10_000, "10,000 characters"),
+])
+def test_unusable_names_raise(engine: ScreeningEngine, name: str, problem: str) -> None:
+    with pytest.raises(InputError, match=problem):
+        engine.screen(QueryRecord("x", name))
+    outcome = engine.outcome(QueryRecord("x", name))
+    assert outcome.error is not None and problem in outcome.error
+
+
+def test_identifier_screens_a_record_without_usable_name(engine: ScreeningEngine) -> None:
+    hits = engine.screen(QueryRecord("x", "", identifiers=["IMO 8018900"]))
+    assert hits[0].entity_id == "us_ofac_sdn:17088"
+
+
+def test_min_score_and_limit(engine: ScreeningEngine) -> None:
+    low = engine.screen(QueryRecord("x", "Kim"), min_score=0.1, limit=3)
+    assert 0 < len(low) <= 3
+    assert all(h.score >= 0.1 for h in low)
+    assert [h.score for h in low] == sorted((h.score for h in low), reverse=True)
+
+
+def test_lists_restrict(entities: list[Entity]) -> None:
+    only_bis = build_screener(entities, lists=["us_bis_el"])
+    hits = only_bis.screen(QueryRecord("x", "MCST"))
+    assert hits and {h.list_id for h in hits} == {"us_bis_el"}
+
+
+def test_screen_many_and_batch_keep_order(engine: ScreeningEngine) -> None:
+    records = [QueryRecord(str(i), n) for i, n in enumerate(
+        ["Vladimir Putin", "", "Nobody Special Zzyzx", "MCST JSC"] * 5)]
+    many = engine.screen_many(records)
+    assert [bool(h) for h in many[:4]] == [True, False, False, True]
+    outcomes = list(engine.screen_batch(records, processes=2, chunk_size=3))
+    assert [o.record.id for o in outcomes] == [r.id for r in records]
+    assert [bool(o.hits) for o in outcomes] == [bool(h) for h in many]
+    assert outcomes[1].error == "empty name"
+
+
+@pytest.mark.parametrize(("raw", "iso"), [("1952-10-07", "1952-10-07"), ("07.10.1952", "1952-10-07"),
+                                          ("1952", "1952"), ("yesterday", None), (None, None)])
+def test_normalise_dob(raw: str | None, iso: str | None) -> None:
+    assert normalise_dob(raw) == iso
+
+
+def test_record_problem() -> None:
+    assert record_problem(QueryRecord("x", "Fine")) is None
+    assert record_problem(QueryRecord("x", "bad\udcff")) == "name is not valid UTF-8"
