@@ -10,6 +10,10 @@ demo:
 	./scripts/bootstrap.sh
 	$(SS) lists load --bundled
 	$(SS) lists show
+	mkdir -p out
+	$(SS) screen examples/customers.csv --output out/customers-report.html --format html
+	$(SS) screen examples/customers.csv --output out/customers-hits.jsonl --format jsonl
+	@echo "report: out/customers-report.html"
 
 test:
 	./scripts/bootstrap.sh --test-services
