@@ -35,13 +35,23 @@ def screen_command(
                                    "(default: from the output's extension, else jsonl)."),
     processes: int | None = typer.Option(None, "--processes", help="Worker processes "
                                          "(default: all cores)."),
+    engine_name: str = typer.Option("local", "--engine", help="local (this machine's cores) "
+                                    "or spark (the index is broadcast to the executors once)."),
+    master: str = typer.Option("local[2]", "--master", help="Spark master URL with "
+                               "--engine spark, e.g. local[2] or spark://host:7077."),
 ) -> None:
     """Screen every record of a customer file against the restricted-party lists."""
     from stopship.screening.batch import screen_file
     from stopship.screening.open import open_screener
 
+    if engine_name not in ("local", "spark"):
+        fail(InputError(f"unknown engine {engine_name!r}; use local or spark"))
     try:
         engine = open_screener(data_dir_of(ctx), _lists(lists))
+        if engine_name == "spark":
+            from stopship.engines.spark_engine import SparkBatchScreener
+
+            engine = SparkBatchScreener(engine, master=master)  # type: ignore[assignment]
         with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err_console, transient=True) as bar:
             task = bar.add_task("screen", total=None)
