@@ -225,3 +225,141 @@ def test_update_from_a_local_server(tmp_path: Path) -> None:
         httpd.server_close()
     shown = json.loads(_run(tmp_path, "lists", "show", "--json").stdout)
     assert shown[0]["current"]["version"] == 1 and shown[0]["current"]["entity_count"] == 5
+
+
+# -- bad input, end to end through `stopship lists load FILE` -------------------------
+SDN_CSV = Path(__file__).parents[1] / "fixtures" / "lists" / "us_ofac_sdn" / "sdn.csv"
+UN_XML = FIXTURES / "un_sc_excerpt.xml"
+DPL_MAP = ["--mapping", str(MAPPINGS / "us_bis_dpl.yaml")]
+# list id, file name, the good real fixture loaded first, its entity count, load options
+KINDS: dict[str, tuple[str, str, Path, int, list[str]]] = {
+    "sdn": ("us_ofac_sdn", "sdn.csv", SDN_CSV, 14, []),
+    "un": ("un_sc", "consolidated.xml", UN_XML, 5, []),
+    "dpl": ("us_bis_dpl", "bis_dpl.json", DPL, 25, DPL_MAP),
+}
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _sdn_rows(data: bytes) -> list[bytes]:
+    return data.split(b"\r\n")
+
+
+def _insert_sdn_row(row: bytes, at: int = 3) -> Any:
+    def make(data: bytes) -> bytes:
+        rows = _sdn_rows(data)
+        return b"\r\n".join(rows[:at] + [row] + rows[at:])
+    return make
+
+
+def _dpl_duplicate(data: bytes) -> bytes:
+    doc = json.loads(data)
+    doc["entities"].append(dict(doc["entities"][3]))
+    return json.dumps(doc, indent=1).encode()
+
+
+BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>\n'
+        b"<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>"
+        b"<FIRST_NAME>&c;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>\n")
+XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+       b"<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID>"
+       b"<FIRST_NAME>&x;</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>\n")
+
+# case id, kind, bad bytes from the good file, extra options, exit code, what the output
+# says after the file's path (exit 1: the error; exit 0: a reported skipped row)
+BAD_INPUT: list[tuple[str, str, Any, list[str], int, str]] = [
+    ("csv cut mid-row", "sdn", lambda d: d[:3000], [], 1,
+     "refusing the new version of list 'us_ofac_sdn': 7 entities against 14"),
+    ("csv cut mid-row strict", "sdn", lambda d: d[:3000], ["--strict"], 1,
+     ", line 8: malformed CSV: unexpected end of data"),
+    ("csv in utf-16", "sdn", lambda d: d.decode("latin-1").encode("utf-16"), [], 1,
+     ", line 1: no entity could be read (29 rows read, 29 skipped: 29 x invalid encoding"),
+    ("csv empty", "sdn", lambda d: b"", [], 1, ": no entity could be read (0 rows read)"),
+    ("csv short row", "sdn", _insert_sdn_row(b'9999,"ONLY TWO"'), [], 0,
+     ", line 4: expected 12 columns, found 2"),
+    ("csv short row strict", "sdn", _insert_sdn_row(b'9999,"ONLY TWO"'), ["--strict"], 1,
+     ", line 4: expected 12 columns, found 2"),
+    ("csv duplicate id", "sdn", lambda d: _insert_sdn_row(_sdn_rows(d)[1])(d), [], 0,
+     ", line 4, field 'ent_num': duplicate entry number 2686"),
+    ("csv duplicate id strict", "sdn", lambda d: _insert_sdn_row(_sdn_rows(d)[1])(d),
+     ["--strict"], 1, ", line 4, field 'ent_num': duplicate entry number 2686"),
+    ("csv over --max-bytes", "sdn", lambda d: d, ["--max-bytes", "1000"], 1,
+     ": file is 6,628 bytes, over the limit of 1,000 bytes"),
+    ("xml cut", "un", lambda d: d[:4000], [], 1,
+     ", line 93: malformed or truncated XML: unclosed token"),
+    ("xml latin-1 bytes", "un", lambda d: d.replace(b"ERIC", "\u00c9RIC".encode("latin-1")),
+     [], 1, ", line 7: malformed or truncated XML: not well-formed"),
+    ("xml in utf-16", "un", lambda d: d.decode().encode("utf-16"), [], 1,
+     ", line 1: malformed or truncated XML: encoding specified in XML declaration"),
+    ("xml entity expansion", "un", lambda d: BOMB, [], 1,
+     ", line 2: refused unsafe XML (DTDForbidden)"),
+    ("xml external entity", "un", lambda d: XXE, [], 1,
+     ", line 2: refused unsafe XML (DTDForbidden)"),
+    ("json cut", "dpl", lambda d: d[:500], [], 1, ", line 20: invalid JSON"),
+    ("json in utf-16", "dpl", lambda d: d.decode().encode("utf-16"), [], 1,
+     ", line 1: invalid UTF-8 byte sequence in JSON"),
+    ("json duplicate id", "dpl", _dpl_duplicate, [], 0,
+     ", line 26, field 'id': duplicate id"),
+    ("json duplicate id strict", "dpl", _dpl_duplicate, ["--strict"], 1,
+     ", line 26, field 'id': duplicate id"),
+]
+
+
+@pytest.mark.parametrize("case, kind, make, options, code, says", BAD_INPUT,
+                         ids=[c[0] for c in BAD_INPUT])
+def test_bad_input_end_to_end(tmp_path: Path, case: str, kind: str, make: Any,
+                              options: list[str], code: int, says: str) -> None:
+    list_id, name, good, count, load_options = KINDS[kind]
+    first = _run(tmp_path, "lists", "load", str(good), *load_options)
+    assert first.exit_code == 0, first.output
+    bad = tmp_path / "bad" / name
+    bad.parent.mkdir()
+    bad.write_bytes(make(good.read_bytes()))
+    result = runner.invoke(app, ["--data-dir", str(tmp_path), "lists", "load", str(bad),
+                                 *load_options, *options])
+    output = _squeeze(result.output)  # rich wraps long lines, even inside a path
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), output
+    assert "Traceback" not in output
+    if code == 1 and says.startswith("refusing"):  # parsed, refused by the store
+        assert _squeeze(f"error us_ofac_sdn: {says}") in output
+        assert _squeeze(f"skipped: {bad}, line 8: malformed CSV: unexpected end") in output
+        assert _squeeze("sdn.csv: 8 rows read, 1 skipped") in output
+    elif code == 1:  # refused while reading: nothing parsed is written
+        assert output.startswith("error:"), output
+        assert _squeeze(f"{bad}{says}") in output
+    else:  # skipped and reported per file, with file, line and field; content unchanged
+        assert _squeeze(f"skipped: {bad}{says}") in output
+        assert _squeeze(f"{name}: {count + 1} rows read, 1 skipped") in output
+        assert "unchanged" in output
+    [shown] = json.loads(_run(tmp_path, "lists", "show", "--json").stdout)
+    assert (shown["list_id"], shown["current"]["version"]) == (list_id, 1)
+    assert shown["current"]["entity_count"] == count
+
+
+def test_truncated_csv_is_refused_by_the_shrink_guard(tmp_path: Path) -> None:
+    """A real SDN file cut at a line end still parses: only the shrink guard sees it."""
+    assert _run(tmp_path, "lists", "load", str(SDN_CSV)).exit_code == 0
+    cut = tmp_path / "cut" / "sdn.csv"
+    cut.parent.mkdir()
+    cut.write_bytes(b"\r\n".join(_sdn_rows(SDN_CSV.read_bytes())[:6]) + b"\r\n")
+    refused = _run(tmp_path, "lists", "load", str(cut))
+    message = _squeeze(refused.output)
+    assert refused.exit_code == 1
+    assert _squeeze("refusing the new version of list 'us_ofac_sdn': 6 entities against 14 "
+                    "in current version 1; it drops 8 of them (57.1%, more than the allowed "
+                    "20%) and it is under 50% of the current size") in message
+    assert "--allow-shrink" in message
+    shown = json.loads(_run(tmp_path, "lists", "show", "us_ofac_sdn", "--json").stdout)
+    assert [(v["version"], v["status"], v["current"]) for v in shown] == [
+        (1, "complete", True), (2, "failed", False)]
+    assert "ShrinkRefused" in shown[1]["error"]
+    lenient = _run(tmp_path, "lists", "load", str(cut), "--max-drop", "0.6", "--json")
+    assert lenient.exit_code == 1  # 6 of 14 is still under half the size
+    allowed = _run(tmp_path, "lists", "load", str(cut), "--allow-shrink", "--json")
+    assert allowed.exit_code == 0, allowed.output
+    [row] = json.loads(allowed.stdout)["datasets"][0]["lists"]
+    assert (row["status"], row["entities"], row["removed"]) == ("created", 6, 8)

@@ -19,7 +19,7 @@ def test_migrate_is_idempotent(tmp_path: Path) -> None:
     try:
         names = set(inspect(engine).get_table_names())
         assert {"store_lists", "store_versions", "store_entities", VERSION_TABLE} <= names
-        assert current_revision(engine) == head_revision() == "store_0001"
+        assert current_revision(engine) == head_revision() == "store_0002"
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:

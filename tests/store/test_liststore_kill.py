@@ -1,5 +1,6 @@
-"""A load killed with SIGKILL half-way leaves the previous version current and intact
-(a real subprocess writing a large list, on both backends)."""
+"""A load killed with SIGKILL half-way leaves the previous version current and intact,
+and the next open marks its version ``abandoned`` (a real subprocess writing a large
+list, on both backends)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,9 @@ def test_sigkill_mid_load_keeps_previous_version(store: ListStore) -> None:
         assert (current.version, current.status, current.entity_count) == (1, "complete", 1000)
         assert list(reopened.iter_entities("big")) == before
         half = reopened.versions("big")[1]
-        assert (half.version, half.status, half.is_current) == (2, "loading", False)
+        assert (half.version, half.status, half.is_current) == (2, "abandoned", False)
+        assert half.pid == child.pid and half.hostname
+        assert f"pid {child.pid}" in (half.error or "") and "abandoned" in (half.error or "")
         with pytest.raises(NotFoundError):
             list(reopened.iter_entities("big", 2))
         with reopened.engine.connect() as conn:
@@ -79,7 +82,7 @@ def test_sigkill_mid_load_keeps_previous_version(store: ListStore) -> None:
                 .where(t.versions.c.version == 2)).scalar()
         assert orphans == 0
         # nothing is left locked: the next load works and becomes current
-        result = reopened.load("big", before[:10])
+        result = reopened.load("big", before[:10], allow_shrink=True)
         assert (result.version, result.status) == (3, "created")
     finally:
         reopened.close()

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from stopship.cli.common import data_dir_of, err_console, fail
-from stopship.errors import ConfigError, StopshipError
+from stopship.errors import ConfigError, Location, StopshipError
 from stopship.settings import ENV_DATABASE_URL
 from stopship.store import ListStore
 from stopship.store.loader import LoadProgress, LoadSummary
@@ -31,12 +31,29 @@ lists_app = typer.Typer(help="Load, update, inspect, compare and export restrict
                              "lists (versioned; a load becomes current only when complete).",
                         no_args_is_help=True)
 
+SKIPPED_SHOWN = 10  # skipped rows listed with file, line and field after a load
 DB_HELP = ("Database URL (default: SQLite in the data directory); e.g. "
            "postgresql://postgres@127.0.0.1:5432/stopship.")
 
 
 def _db_option() -> Any:
     return typer.Option(None, "--database-url", envvar=ENV_DATABASE_URL, help=DB_HELP)
+
+
+def _allow_shrink_option() -> Any:
+    return typer.Option(False, "--allow-shrink", help="Accept a new version that drops "
+                        "more than --max-drop of the current version's entities or is "
+                        "under half its size (refused by default: a truncated file).")
+
+
+def _max_drop_option() -> Any:
+    return typer.Option(0.2, "--max-drop", min=0.0, max=1.0, help="Share of the current "
+                        "version's entities a new version may drop (0-1).")
+
+
+def _wait_option() -> Any:
+    return typer.Option(0.0, "--wait", min=0.0, help="Seconds to wait while another "
+                        "load of the same list runs (default: fail at once).")
 
 
 def _open(ctx: typer.Context, database_url: str | None) -> ListStore:
@@ -81,11 +98,9 @@ def _print_summary(summary: LoadSummary) -> None:
     for ds in summary.datasets:
         rows = f"{ds.rows_read:,}"
         table.add_section()
-        if ds.error:
-            table.add_row(f"[bold]{ds.label}[/]", "[red]failed[/]", *[""] * 7)
-            continue
-        table.add_row(f"[bold]{ds.label}[/]", "", "", rows, "", "", "", "",
-                      f"{len(ds.skipped):,}")
+        table.add_row(f"[bold]{ds.label}[/]", "[red]failed[/]" if ds.error else "", "",
+                      rows if ds.files else "", "", "", "", "",
+                      f"{len(ds.skipped):,}" if ds.files else "")
         for r in ds.lists:
             table.add_row(f"  {r.list_id}", r.status, str(r.version), "",
                           f"{r.entity_count:,}", f"{r.added:,}", f"{r.removed:,}",
@@ -104,6 +119,12 @@ def _print_summary(summary: LoadSummary) -> None:
         for fs in ds.files:
             if fs.skipped:
                 console.print(f"  {fs.name}: {fs.rows_read:,} rows read, {fs.skipped:,} skipped")
+        for row in ds.skipped[:SKIPPED_SHOWN]:
+            console.print(f"    skipped: {Location(row.file, row.line, row.field)}: {row.reason}",
+                          soft_wrap=True)
+        if len(ds.skipped) > SKIPPED_SHOWN:
+            console.print(f"    (first {SKIPPED_SHOWN} of {len(ds.skipped):,} skipped rows shown; "
+                          "--json or `stopship lists show LIST` for more)")
 
 
 def _finish(summary: LoadSummary, as_json: bool) -> None:
@@ -135,13 +156,17 @@ def load(
                                 "instead of skipping and reporting it."),
     max_bytes: int | None = typer.Option(None, "--max-bytes", help="Refuse any file "
                                          "(or what a .gz unpacks to) larger than this."),
+    allow_shrink: bool = _allow_shrink_option(),
+    max_drop: float = _max_drop_option(),
+    wait: float = _wait_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     database_url: str | None = _db_option(),
 ) -> None:
     """Load list files (or the bundled lists) as new list versions.
 
     Each list becomes a new version, current only when completely written; a failed
-    load leaves the current version in place. Identical content is reported as
+    load leaves the current version in place, and so does a new version that drops
+    much of the current one (unless --allow-shrink). Identical content is reported as
     "unchanged" and writes nothing."""
     from stopship.store.loader import load_bundled, load_files
 
@@ -151,11 +176,13 @@ def load(
         with _open(ctx, database_url) as store, _progress() as progress:
             if bundled:
                 summary = load_bundled(store, only=dataset or None, strict=strict,
-                                       progress=progress)
+                                       progress=progress, allow_shrink=allow_shrink,
+                                       max_drop=max_drop, lock_wait=wait)
             else:
                 summary = LoadSummary([load_files(
                     store, source, paths, mapping=mapping, list_ids=list_id or None,
-                    strict=strict, max_bytes=max_bytes, progress=progress)])
+                    strict=strict, max_bytes=max_bytes, progress=progress,
+                    allow_shrink=allow_shrink, max_drop=max_drop, lock_wait=wait)])
     except StopshipError as exc:
         fail(exc)
     _finish(summary, as_json)
@@ -175,6 +202,9 @@ def update(
     max_bytes: int = typer.Option(512 * 1024 * 1024, "--max-bytes",
                                   help="Refuse a download larger than this."),
     strict: bool = typer.Option(False, "--strict", help="Fail on the first bad row."),
+    allow_shrink: bool = _allow_shrink_option(),
+    max_drop: float = _max_drop_option(),
+    wait: float = _wait_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     database_url: str | None = _db_option(),
 ) -> None:
@@ -193,7 +223,8 @@ def update(
             summary = run_update(store, data_dir_of(ctx) / "downloads",
                                  only=dataset or None, overrides=overrides,
                                  checksums=checksums, fetcher=fetcher, strict=strict,
-                                 progress=progress)
+                                 progress=progress, allow_shrink=allow_shrink,
+                                 max_drop=max_drop, lock_wait=wait)
         fetcher.close()
     except StopshipError as exc:
         fail(exc)

@@ -68,11 +68,14 @@ def print_list(console: Console, store: ListStore, list_id: str, as_json: bool) 
     table = Table(title=f"{list_id}: versions (* current)", box=box.SIMPLE_HEAD)
     for col in ("ver", "status", "created (UTC)", "list date", "entities", "source", "error"):
         table.add_column(col, justify="right" if col in ("ver", "entities") else "left",
-                         no_wrap=col != "error", min_width=len(col))
+                         no_wrap=col != "error", min_width=len(col),
+                         max_width=60 if col == "error" else None)
+    style = {"failed": "[red]", "abandoned": "[yellow]", "loading": "[cyan]"}
     for v in versions:
-        table.add_row(f"{v.version}{'*' if v.is_current else ''}", v.status,
+        status = f"{style[v.status]}{v.status}[/]" if v.status in style else v.status
+        table.add_row(f"{v.version}{'*' if v.is_current else ''}", status,
                       v.created_at.strftime("%Y-%m-%d %H:%M"), v.list_date or "",
-                      f"{v.entity_count:,}", v.source_id or "", (v.error or "")[:200])
+                      f"{v.entity_count:,}", v.source_id or "", (v.error or "")[:300])
     console.print(table)
     current = next((v for v in versions if v.is_current), None)
     if current is None:

@@ -137,10 +137,13 @@ def feed_urls(dataset: Dataset, overrides: dict[str, str] | None = None) -> dict
 def update(store: ListStore, download_dir: Path, *, only: list[str] | None = None,
            overrides: dict[str, str] | None = None, checksums: dict[str, str] | None = None,
            fetcher: Fetcher | None = None, strict: bool = False,
-           progress: LoadProgress | None = None) -> LoadSummary:
+           progress: LoadProgress | None = None, allow_shrink: bool = False,
+           max_drop: float | None = None, lock_wait: float = 0.0) -> LoadSummary:
     """Fetch the live feed of every bundled dataset that has one (or those in ``only``)
     into ``download_dir/<dataset>/<UTC time>/`` and load it like the bundled copy. A
-    dataset whose fetch or load fails is recorded with its error; others go on."""
+    dataset whose fetch or load fails is recorded with its error; others go on. A
+    feed that lost much of the list is refused by the shrink guard unless
+    ``allow_shrink`` (see ``ListStore.load`` for it, ``max_drop`` and ``lock_wait``)."""
     datasets = [d for d in select(load_manifest(), only) if d.update]
     if only and not datasets:
         raise ConfigError(f"no updatable dataset among {', '.join(only)}")
@@ -166,7 +169,8 @@ def update(store: ListStore, download_dir: Path, *, only: list[str] | None = Non
                 summary.datasets.append(load_files(
                     store, ds.source, files, mapping=ds.mapping, list_ids=ds.lists,
                     strict=strict, max_bytes=fetcher.max_bytes, dataset=live, label=ds.id,
-                    progress=progress))
+                    progress=progress, allow_shrink=allow_shrink, max_drop=max_drop,
+                    lock_wait=lock_wait))
             except StopshipError as exc:  # fetch, parse or load error of this feed
                 summary.datasets.append(DatasetSummary(ds.id, ds.source, error=str(exc)))
     finally:

@@ -4,8 +4,13 @@ A load runs in two steps. First a version row is committed with status ``loading
 (so an attempt is visible and numbered). Then, in ONE transaction, all its entities
 are inserted in batches, the version is flipped to ``complete`` and the list's current
 pointer moved to it. A failure rolls that transaction back and marks the version
-``failed``; a killed process leaves it ``loading`` with no entities. Either way the
-previous current version stays current and intact.
+``failed``; a killed process leaves it ``loading`` with no entities, and the next
+open or load of the store marks it ``abandoned`` (``stopship.store.locks``). Either
+way the previous current version stays current and intact.
+
+Loads of one list are serialised (``locks``): a second load while one runs waits up
+to ``lock_wait`` seconds, then fails with a StoreError. A new version that drops
+much of the current one is refused unless ``allow_shrink`` (``guard``).
 
 Loading the same content again (same ids and content hashes as the current version)
 writes nothing and reports ``unchanged``: the current version stays current.
@@ -20,19 +25,22 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import OperationalError
 
 from stopship import settings
 from stopship.errors import InputError, Location, NotFoundError, StoreError
 from stopship.model import Entity
+from stopship.store import locks
 from stopship.store import tables as t
 from stopship.store.db import make_engine, migrate
 from stopship.store.delta import build_delta
+from stopship.store.guard import check_max_drop, check_shrink
 from stopship.store.types import (
     COMPLETE,
     CREATED,
@@ -74,21 +82,34 @@ class ListStore:
     engine per store. Open with ``ListStore.open(...)``, close with ``close()`` (or use
     it as a context manager)."""
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str, stale_after: timedelta | None = None
+                 ) -> None:
         self.engine = engine
         self.url = url
+        self.stale_after = stale_after or locks.stale_after_default()
+        self.is_pg = engine.dialect.name == "postgresql"
 
     # -- opening ---------------------------------------------------------------------
     @classmethod
-    def open(cls, data_dir: Path | None = None, url: str | None = None) -> ListStore:
+    def open(cls, data_dir: Path | None = None, url: str | None = None, *,
+             stale_after: timedelta | None = None) -> ListStore:
         """Open (and migrate to the newest schema) the store at ``url``, else at
         ``$STOPSHIP_DATABASE_URL``, else ``sqlite:///<data_dir>/stopship.db`` where
-        ``data_dir`` defaults to ``settings.data_dir()``."""
+        ``data_dir`` defaults to ``settings.data_dir()``. Loads whose process is gone
+        are marked abandoned (``reap_abandoned``)."""
         directory = settings.data_dir(data_dir) if url is None else data_dir
         resolved = settings.database_url(url, directory)
         engine = make_engine(resolved)
         migrate(resolved, engine=engine)
-        return cls(engine, resolved)
+        store = cls(engine, resolved, stale_after)
+        store.reap_abandoned()
+        return store
+
+    def reap_abandoned(self) -> list[VersionInfo]:
+        """Mark every ``loading`` version whose process is gone ``abandoned`` (see
+        ``stopship.store.locks``) and return them. Takes the write lock only when
+        there is one to mark, so opening never waits for a running load."""
+        return [VersionInfo.from_row(r, False) for r in locks.reap_all(self)]
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -206,15 +227,22 @@ class ListStore:
 
     # -- loading ---------------------------------------------------------------------
     def load(self, list_id: str, entities: Iterable[Entity], meta: LoadMeta | None = None,
-             *, progress: Progress | None = None, allow_empty: bool = False) -> LoadResult:
+             *, progress: Progress | None = None, allow_empty: bool = False,
+             allow_shrink: bool = False, max_drop: float | None = None,
+             lock_wait: float = 0.0) -> LoadResult:
         """Write ``entities`` as a new version of ``list_id`` and make it current when
         every entity is written (see the module docstring). Every entity must carry
         ``list_id``; a repeated entity id is an InputError. An empty load is refused
-        (StoreError) unless ``allow_empty``. ``progress(n)`` is called after each batch
-        with the number of entities written so far."""
+        (StoreError) unless ``allow_empty``. A version that drops more than
+        ``max_drop`` (default 0.2) of the current version's entities or is under half
+        its size is refused (``guard.ShrinkRefused``) unless ``allow_shrink``. While
+        another load of the list runs, wait up to ``lock_wait`` seconds, then raise
+        StoreError. ``progress(n)`` is called after each batch with the number of
+        entities written so far."""
         if not LIST_ID.match(list_id):
             raise StoreError(f"invalid list id {list_id!r}: use lower-case letters, digits, "
                              "'_', '-' and '.'")
+        shrink_limit = None if allow_shrink else check_max_drop(max_drop)
         meta = meta or LoadMeta()
         started = time.perf_counter()
         known: dict[str, str] = {}
@@ -223,7 +251,25 @@ class ListStore:
             if unchanged is not None:
                 unchanged.seconds = time.perf_counter() - started
                 return unchanged
-        version_id, number = self._begin_version(list_id, meta)
+        version_id, number, lock = locks.begin_version(self, list_id, meta, lock_wait)
+        try:
+            result = self._write_version(list_id, entities, meta, version_id, number,
+                                         progress, allow_empty, shrink_limit, known)
+        except OperationalError as exc:  # SQLite: busy_timeout ran out
+            if "locked" not in str(exc):
+                raise
+            raise StoreError(f"cannot load {list_id}: the database stayed locked by another "
+                             "writer for over a minute; the current version is kept") from exc
+        finally:
+            if lock is not None:
+                lock.release()
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _write_version(self, list_id: str, entities: Iterable[Entity], meta: LoadMeta,
+                       version_id: int, number: int, progress: Progress | None,
+                       allow_empty: bool, shrink_limit: float | None,
+                       known: dict[str, str]) -> LoadResult:
         hashes: dict[str, str] = {}
         counts: Counter[str] = Counter()
         try:
@@ -244,18 +290,17 @@ class ListStore:
                 if not hashes and not allow_empty:
                     raise StoreError(f"no entities to load into list {list_id!r}; the "
                                      "current version is kept")
-                result = self._finish(conn, list_id, version_id, number, meta, hashes, counts)
+                return self._finish(conn, list_id, version_id, number, meta, hashes,
+                                    counts, shrink_limit)
         except _Unchanged as unchanged:
             with self._write() as conn:
                 conn.execute(t.versions.delete().where(t.versions.c.id == version_id))
             previous = int(unchanged.args[0])
             return LoadResult(list_id, UNCHANGED, previous, previous, len(hashes),
-                              dict(counts), seconds=time.perf_counter() - started)
+                              dict(counts))
         except BaseException as exc:
             self._mark_failed(version_id, exc)
             raise
-        result.seconds = time.perf_counter() - started
-        return result
 
     def _unchanged_early(self, list_id: str, entities: list[Entity] | tuple[Entity, ...],
                          known: dict[str, str]) -> LoadResult | None:
@@ -281,27 +326,6 @@ class ListStore:
         return LoadResult(list_id, UNCHANGED, int(row.version), int(row.version),
                           len(hashes), dict(counts))
 
-    def _begin_version(self, list_id: str, meta: LoadMeta) -> tuple[int, int]:
-        with self._write() as conn:
-            known = conn.execute(select(t.lists.c.list_id)  # row lock on PostgreSQL:
-                                 .where(t.lists.c.list_id == list_id)  # one number per load
-                                 .with_for_update()).first()
-            if known is None:
-                conn.execute(insert(t.lists).values(list_id=list_id, title=meta.title,
-                                                    publisher=meta.publisher,
-                                                    updated_at=_now()))
-            last = conn.execute(select(func.max(t.versions.c.version))
-                                .where(t.versions.c.list_id == list_id)).scalar()
-            number = int(last or 0) + 1
-            version_id = conn.execute(insert(t.versions).values(
-                list_id=list_id, version=number, status=LOADING, created_at=_now(),
-                source_id=meta.source_id, title=meta.title, publisher=meta.publisher,
-                list_date=meta.list_date, url=meta.url,
-                files=json.dumps([f.as_dict() for f in meta.files]), entity_count=0,
-                counts="{}", report=json.dumps(meta.report, default=str),
-            ).returning(t.versions.c.id)).scalar_one()
-        return int(version_id), number
-
     @staticmethod
     def _row(version_id: int, list_id: str, entity: Entity, hashes: dict[str, str],
              counts: Counter[str], known: dict[str, str]) -> dict[str, Any]:
@@ -320,13 +344,15 @@ class ListStore:
                 "data": json.dumps(entity.to_dict(), ensure_ascii=False, default=str)}
 
     def _finish(self, conn: Connection, list_id: str, version_id: int, number: int,
-                meta: LoadMeta, hashes: dict[str, str], counts: Counter[str]) -> LoadResult:
+                meta: LoadMeta, hashes: dict[str, str], counts: Counter[str],
+                shrink_limit: float | None = None) -> LoadResult:
         digest = digest_of(hashes)
         current_id = self._current_id(conn, list_id)
         previous: int | None = None
         added = removed = changed = 0
         if current_id is not None:
-            prev = conn.execute(select(t.versions.c.version, t.versions.c.digest)
+            prev = conn.execute(select(t.versions.c.version, t.versions.c.digest,
+                                       t.versions.c.entity_count)
                                 .where(t.versions.c.id == current_id)).one()
             previous = int(prev.version)
             if prev.digest == digest:
@@ -336,6 +362,8 @@ class ListStore:
             added = sum(1 for k in hashes if k not in old)
             removed = sum(1 for k in old if k not in hashes)
             changed = sum(1 for k, h in hashes.items() if k in old and old[k] != h)
+            if shrink_limit is not None:
+                check_shrink(list_id, previous, len(old), len(hashes), removed, shrink_limit)
         done = conn.execute(update(t.versions).where(and_(
             t.versions.c.id == version_id, t.versions.c.status == LOADING)).values(
             status=COMPLETE, completed_at=_now(), entity_count=len(hashes),

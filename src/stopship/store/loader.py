@@ -163,11 +163,15 @@ def load_files(store: ListStore, source_id: str | None, files: Sequence[Path], *
                mapping: Path | None = None, list_ids: Sequence[str] | None = None,
                strict: bool = False, max_bytes: int | None = None,
                dataset: Dataset | None = None, label: str | None = None,
-               progress: LoadProgress | None = None) -> DatasetSummary:
+               progress: LoadProgress | None = None, allow_shrink: bool = False,
+               max_drop: float | None = None, lock_wait: float = 0.0) -> DatasetSummary:
     """Parse ``files`` with ``source_id`` (guessed from the names when None) and load
     each list it yields (only ``list_ids`` when given) as a new version. Raises the
-    parse error (InputError...) without writing anything if parsing fails; a load
-    error of one list leaves the lists before it loaded and stops there."""
+    parse error (InputError...) without writing anything if parsing fails. A store
+    error of one list (another load running past ``lock_wait`` seconds, a version
+    refused by the shrink guard unless ``allow_shrink``...) leaves the lists before
+    it loaded and stops there: it is returned as ``summary.error``, with the parse
+    report (rows read and skipped per file), not raised."""
     started = time.perf_counter()
     progress = progress or LoadProgress()
     files = [Path(f) for f in files]
@@ -191,14 +195,22 @@ def load_files(store: ListStore, source_id: str | None, files: Sequence[Path], *
             continue
         by_list.setdefault(entity.list_id, []).append(entity)
     _fill_report(summary, report, files)
+    if not by_list and not summary.not_taken:
+        raise _nothing_read(summary, files)
     for list_id in sorted(wanted - set(by_list)):
         summary.notes.append(f"no entities for list {list_id} in these files")
     summary.parsed = {k: len(v) for k, v in sorted(by_list.items())}
 
     for list_id, entities in sorted(by_list.items()):
         meta = _meta(source, list_id, dataset, infos, summary)
-        result = store.load(list_id, entities, meta,
-                            progress=_writer(progress, list_id, len(entities)))
+        try:
+            result = store.load(list_id, entities, meta,
+                                progress=_writer(progress, list_id, len(entities)),
+                                allow_shrink=allow_shrink, max_drop=max_drop,
+                                lock_wait=lock_wait)
+        except StopshipError as exc:
+            summary.error = str(exc)
+            break
         summary.lists.append(result)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -206,16 +218,19 @@ def load_files(store: ListStore, source_id: str | None, files: Sequence[Path], *
 
 def load_bundled(store: ListStore, *, only: list[str] | None = None, strict: bool = False,
                  progress: LoadProgress | None = None,
-                 manifest: Path | None = None) -> LoadSummary:
+                 manifest: Path | None = None, allow_shrink: bool = False,
+                 max_drop: float | None = None, lock_wait: float = 0.0) -> LoadSummary:
     """Load every bundled dataset (or those named in ``only``, by dataset or list id).
-    A dataset that fails is recorded with its error and the others still load."""
+    A dataset that fails is recorded with its error and the others still load.
+    ``allow_shrink``, ``max_drop``, ``lock_wait``: as for ``load_files``."""
     datasets = select(load_manifest(manifest) if manifest else load_manifest(), only)
     summary = LoadSummary()
     for ds in datasets:
         try:
             summary.datasets.append(load_files(
                 store, ds.source, ds.files, mapping=ds.mapping, list_ids=ds.lists,
-                strict=strict, dataset=ds, label=ds.id, progress=progress))
+                strict=strict, dataset=ds, label=ds.id, progress=progress,
+                allow_shrink=allow_shrink, max_drop=max_drop, lock_wait=lock_wait))
         except StopshipError as exc:
             summary.datasets.append(DatasetSummary(ds.id, ds.source, error=str(exc)))
     return summary
@@ -245,6 +260,21 @@ def _dedup(entities: Iterable[Entity], report: ParseReport, progress: LoadProgre
             progress.parsing(label, count, done=True)
         yield entity
     progress.parsing(label, count, done=True)
+
+
+def _nothing_read(summary: DatasetSummary, files: list[Path]) -> InputError:
+    """The error for files that gave no entity at all (empty, all rows bad, wrong
+    encoding): nothing is loaded, and the first skipped row says where to look."""
+    rows = summary.rows_read
+    if summary.skipped:
+        first = summary.skipped[0]
+        reasons = "; ".join(f"{n:,} x {r}" for r, n in summary.skipped_by_reason().most_common(3))
+        return InputError(f"no entity could be read ({rows:,} rows read, "
+                          f"{len(summary.skipped):,} skipped: {reasons}); nothing was loaded "
+                          "(the location is the first bad row)",
+                          Location(first.file, first.line, first.field))
+    return InputError(f"no entity could be read ({rows:,} rows read): is the file empty or "
+                      "of another format?", Location(", ".join(str(p) for p in files)))
 
 
 def _fill_report(summary: DatasetSummary, report: ParseReport, files: list[Path]) -> None:

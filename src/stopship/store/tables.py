@@ -2,8 +2,10 @@
 create exactly these; change both together.
 
 - ``store_lists``: one row per list id, with the pointer to its current version.
-- ``store_versions``: one row per load attempt of a list (status loading, complete or
-  failed); ``version`` counts per list from 1. Complete versions are never changed.
+- ``store_versions``: one row per load attempt of a list (status loading, complete,
+  failed or abandoned), with the pid and hostname of the process that runs it (its
+  ``created_at`` is when the load started); ``version`` counts per list from 1.
+  Complete versions are never changed.
 - ``store_entities``: the entities of each version, as the JSON of ``Entity.to_dict()``
   with the ``Entity.content_hash()`` beside it, so deltas compare hashes first.
 """
@@ -45,7 +47,7 @@ versions = Table(
     Column("id", _BigId, primary_key=True, autoincrement=True),
     Column("list_id", String(100), ForeignKey("store_lists.list_id"), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("status", String(20), nullable=False),  # loading | complete | failed
+    Column("status", String(20), nullable=False),  # loading|complete|failed|abandoned
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True), nullable=True),
     Column("source_id", String(100), nullable=True),
@@ -58,7 +60,9 @@ versions = Table(
     Column("counts", Text, nullable=False, default="{}"),  # JSON {schema: n}
     Column("report", Text, nullable=False, default="{}"),  # JSON parse report
     Column("digest", String(64), nullable=True),  # sha256 over sorted (id, content_hash)
-    Column("error", Text, nullable=True),
+    Column("error", Text, nullable=True),  # why it failed or was abandoned
+    Column("pid", Integer, nullable=True),  # the loading process (store_0002)
+    Column("hostname", String(255), nullable=True),
     UniqueConstraint("list_id", "version", name="uq_store_versions_list_version"),
 )
 
@@ -74,3 +78,4 @@ entities = Table(
 )
 
 Index("ix_store_entities_entity", entities.c.entity_id)
+Index("ix_store_versions_status", versions.c.status)

@@ -14,7 +14,7 @@ from typing import Any
 
 from stopship.model import Entity
 
-LOADING, COMPLETE, FAILED = "loading", "complete", "failed"
+LOADING, COMPLETE, FAILED, ABANDONED = "loading", "complete", "failed", "abandoned"
 CREATED, UNCHANGED = "created", "unchanged"
 
 
@@ -46,8 +46,9 @@ class LoadMeta:
 
 @dataclass(frozen=True)
 class VersionInfo:
-    """One version of one list. ``status`` is loading, complete or failed; only complete
-    versions can be read or become current."""
+    """One version of one list. ``status`` is loading, complete, failed or abandoned (a
+    load whose process died; ``error`` says why it was judged gone); only complete
+    versions can be read or become current. ``pid``/``hostname``: the loading process."""
 
     list_id: str
     version: int
@@ -66,6 +67,8 @@ class VersionInfo:
     digest: str | None
     error: str | None
     is_current: bool = False
+    pid: int | None = None
+    hostname: str | None = None
 
     def __str__(self) -> str:
         return str(self.version)
@@ -83,7 +86,8 @@ class VersionInfo:
             list_date=row.list_date, url=row.url, files=files,
             entity_count=int(row.entity_count or 0), counts=json.loads(row.counts or "{}"),
             report=json.loads(row.report or "{}"), digest=row.digest, error=row.error,
-            is_current=is_current)
+            is_current=is_current, pid=getattr(row, "pid", None),
+            hostname=getattr(row, "hostname", None))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +99,7 @@ class VersionInfo:
             "list_date": self.list_date, "url": self.url,
             "files": [f.as_dict() for f in self.files], "entity_count": self.entity_count,
             "counts": dict(self.counts), "digest": self.digest, "error": self.error,
+            "pid": self.pid, "hostname": self.hostname,
         }
 
 
