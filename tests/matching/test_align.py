@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from stopship.matching.align import align, allowed_edits, is_abbreviation
+from stopship.matching.align import (
+    _patronymic_root,
+    _spells,
+    _vowels_dropped,
+    align,
+    allowed_edits,
+    is_abbreviation,
+)
 from stopship.matching.prepared import prepare_name
 
 # (query, list name, schema, expected (query words, list words, how) pairs, why)
@@ -24,6 +31,11 @@ CASES = [
     ("Sberbnak", "SBERBANK", None, [("sberbnak", "sberbank", "typo")], "transposition"),
     ("V Putin", "PUTIN, Vladimir", "person",
      [("putin", "putin", "exact"), ("v", "vladimir", "initial")], "initial"),
+    ("TECHN OPOLIS MOSCOW", "TECHNOPOLIS MOSCOW", None,
+     [("technology opolis", "technopolis", "split")],
+     "a split word whose first half the names layer expanded (techn -> technology)"),
+    ("Uladzimir Uladzimiravich Putin", "PUTIN, Vladimir Vladimirovich", "person",
+     [("uladzimiravich", "vladimirovich", "transliteration")], "Belarusian patronymic"),
     ("Shenzhen Trdg", "SHENZHEN TRADING", None,
      [("shenzhen", "shenzhen", "exact"), ("trdg", "trading", "abbreviation")],
      "consonant-skeleton abbreviation (unless the names layer expands it first)"),
@@ -74,3 +86,39 @@ def test_allowed_edits_grow_with_length() -> None:
 ])
 def test_is_abbreviation(short: str, long: str, expected: bool) -> None:
     assert is_abbreviation(short, long) is expected
+
+
+def test_spells_joined_words() -> None:
+    assert _spells("technopolis", "technology", "opolis")  # techn + opolis
+    assert _spells("setelembank", "setelem", "bank")
+    assert not _spells("technopolis", "trading", "opolis")
+
+
+@pytest.mark.parametrize(("short", "long", "expected"), [
+    ("putn", "putin", True), ("vldimir", "vladimir", True), ("mhmd", "muhammad", False),
+    ("koch", "kocha", False), ("putn", "patin", False), ("ptn", "putin", False),
+])
+def test_vowels_dropped(short: str, long: str, expected: bool) -> None:
+    assert _vowels_dropped(short, long) is expected
+
+
+def test_skeletal_queries_only() -> None:
+    q, c = prepare_name("Vldimir", "person"), prepare_name("VLADIMIR", "person")
+    plain = align(q.tokens, q.keys, c.tokens, c.keys, person=True)
+    assert [p.how for p in plain.pairs] == ["typo"]
+    al = align(q.tokens, q.keys, c.tokens, c.keys, person=True, skeletal=True)
+    assert [(p.how, p.sim) for p in al.pairs] == [("transliteration", 0.93)]
+
+
+def test_abd_stands_for_a_compound() -> None:
+    """The names layer offers 'Abd AL-HUMAYQANI unjoined as a variant; Abd meets Abd al-X."""
+    c = prepare_name("AL-HUMAYQANI, 'Abd al-Wahhab", "person")
+    qt = ("abd", "al", "humayqani")
+    al = align(qt, qt, c.tokens, c.keys, person=True)
+    got = {(qt[p.q[0]], c.tokens[p.c[0]]): p.how for p in al.pairs}
+    assert got[("abd", "abdalwahhab")] == "initial"
+
+
+def test_patronymic_root() -> None:
+    assert _patronymic_root("uladzimiravich") == _patronymic_root("vladimirovich")
+    assert _patronymic_root("ivanovich") != _patronymic_root("petrovich")

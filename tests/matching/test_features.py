@@ -122,3 +122,20 @@ def test_a_name_matches_itself(a: str) -> None:
                                                       or len(prep.tokens[0]) < 3)):
         return
     assert score_candidate(query(a), candidate(a), CONFIG).score >= 0.99
+
+
+def _person_pair(query: str, name: str) -> NamePair:
+    q = query_name(prepare_name(query, "person"), CONFIG)
+    p = prepare_name(name, "person")
+    surname_words = len(prepare_name(name.split(",")[0], "person").tokens)
+    c = list_name(name, "primary", p.tokens, p.keys, p.legal_forms, p.numbers, CONFIG,
+                  surname_words=surname_words)
+    return NamePair(q, c, align(q.prep.tokens, q.prep.keys, c.tokens, c.keys, True), True)
+
+
+def test_an_office_and_the_family_name_name_one_person() -> None:
+    titled, detail = name_similarity(_person_pair("Presidente Putin", "PUTIN, Vladimir"), CONFIG)
+    bare, _ = name_similarity(_person_pair("Putin", "PUTIN, Vladimir"), CONFIG)
+    honorific, _ = name_similarity(_person_pair("Mr Ivan Putin", "PUTIN, Vladimir"), CONFIG)
+    assert titled > bare and detail["titled"] == ["presidente"]
+    assert honorific < bare  # a different given name still counts against

@@ -207,3 +207,45 @@ def test_latin_extended_is_idempotent(text: str, schema: str | None) -> None:
 def test_romanised_output_is_stable(text: str) -> None:
     once = prepare(text).latin
     assert prepare(once).latin == once
+
+
+# (name, schema, a variant that must be offered, why)
+VARIANTS = [
+    ("Vladimiras Putinas", None, "vladimir putin", "Lithuanian nominative endings"),
+    ("Vladimirs Putins", "person", "vladimir putin", "Latvian nominative endings"),
+    ("Abd AZZOUZ", None, "abd azzouz", "Abd left unjoined: it may stand alone"),
+    ("Βλαντίμιρ Πούτιν", None, "vladimir poutin", "Greek ντ read as a foreign d"),
+]
+
+
+@pytest.mark.parametrize(("name", "schema", "variant", "why"), VARIANTS,
+                         ids=[v[-1] for v in VARIANTS])
+def test_recall_variants(name: str, schema: str | None, variant: str, why: str) -> None:
+    assert variant in prepare(name, schema).variants, why
+
+
+def test_baltic_endings_need_two_words() -> None:
+    assert prepare("Thomas Hardy").variants == ()
+
+
+# (split spelling, tokens, legal forms) from the quality set's joined_split family
+SPLIT_WORDS = [
+    ("KAIKAI TECHN OLOGY CO., LTD.", ("kaikai", "technology"), ("co_ltd",)),
+    ("Info Rank Techno logies", ("info", "rank", "technology"), ()),
+    ("Hassan Scien tific Corporation", ("hassan", "scientific"), ("corp",)),
+    ("CHINA PRECISION MACHINERY CORPO RATION", ("china", "precision", "machinery"), ("corp",)),
+    ("Majidco Micro Elec", ("majidco", "micro", "electronic"), ()),  # elec is a word
+    ("Closed Jointstock Company Turborus", ("turborus",), ("cjsc",)),
+]
+
+
+@pytest.mark.parametrize(("text", "tokens", "forms"), SPLIT_WORDS)
+def test_split_company_words_join(text: str, tokens: tuple[str, ...],
+                                  forms: tuple[str, ...]) -> None:
+    p = prepare(text)
+    assert (p.tokens, p.legal_forms) == (tokens, forms)
+
+
+def test_hebrew_script() -> None:
+    assert prepare("ולדימיר פוטין").tokens == ("vldimir", "putin")
+    assert prepare("ולדימיר פוטין").script == "Hebr"

@@ -9,11 +9,13 @@ initials (people). Numbers only ever meet identical numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from stopship.matching.prepared import ACRONYM_STOPWORDS, is_patronymic
+from stopship.matching.prepared import ACRONYM_STOPWORDS, is_patronymic, token_key
 
 
 @dataclass(slots=True)
@@ -31,6 +33,36 @@ class Alignment:
     pairs: list[Pair] = field(default_factory=list)
     q_free: list[int] = field(default_factory=list)
     c_free: list[int] = field(default_factory=list)
+
+
+_ABD = frozenset({"abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdur"})
+
+
+_PATRONYMIC_END = re.compile(r"(?:[oeaiuy]?v)?(?:ich|ych|itch|itsch|itsj|itsh|its|ic)$")
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=65536)
+def _patronymic_root(token: str) -> str:
+    """The father's name inside a patronymic, as a key: ``uladzimiravich`` and
+    ``vladimirovich`` both give ``vladimir`` (Uladzimir is listed as Vladimir)."""
+    return token_key(_PATRONYMIC_END.sub("", token))
+
+
+def _vowels_dropped(short: str, long: str) -> bool:
+    """``short`` is ``long`` without one or two of its inner vowels (same first and last
+    letter, at least four letters): how scripts without short vowels render a name
+    (putn / putin)."""
+    n, m = len(short), len(long)
+    if n < 4 or not 0 < m - n <= 2 or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    i = 0
+    for ch in long:
+        if i < n and short[i] == ch:
+            i += 1
+        elif ch not in _VOWELS:
+            return False
+    return i == n
 
 
 def allowed_edits(length: int) -> int:
@@ -93,13 +125,35 @@ def _acronym_pairs(qt: tuple[str, ...], ct: tuple[str, ...], qfree: list[int],
             return
 
 
+@lru_cache(maxsize=1)
+def _forms() -> dict[str, tuple[str, ...]]:
+    """Abbreviation / inflection -> canonical word(s), from the names layer."""
+    try:
+        from stopship.names.abbreviations import table
+    except ImportError:  # pragma: no cover
+        return {}
+    return table()
+
+
+def _spells(whole: str, first: str, second: str) -> bool:
+    """``whole`` is ``first`` + ``second`` written as one word, where a word that the names
+    layer expanded (``techn`` -> ``technology``) may stand as it was written
+    (``technopolis`` = ``techn`` + ``opolis``)."""
+    if whole == first + second:
+        return True
+    if len(whole) <= len(second) + 2 or not whole.endswith(second):
+        return False
+    head = whole[: len(whole) - len(second)]
+    return _forms().get(head) == (first,)
+
+
 def _joined_pairs(qk: tuple[str, ...], ck: tuple[str, ...], qt: tuple[str, ...],
                   ct: tuple[str, ...], qfree: list[int], cfree: list[int],
                   pairs: list[Pair], flip: bool) -> None:
     for i in list(qfree):
         for j in range(len(ct) - 1):
             if j in cfree and j + 1 in cfree and (
-                qt[i] == ct[j] + ct[j + 1] or qk[i] == ck[j] + ck[j + 1]
+                _spells(qt[i], ct[j], ct[j + 1]) or qk[i] == ck[j] + ck[j + 1]
             ):
                 qfree.remove(i)
                 cfree.remove(j)
@@ -112,8 +166,10 @@ def _joined_pairs(qk: tuple[str, ...], ck: tuple[str, ...], qt: tuple[str, ...],
 
 
 def align(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...], ck: tuple[str, ...],
-          person: bool = False) -> Alignment:
-    """Align query tokens/keys with list tokens/keys (see module docstring)."""
+          person: bool = False, skeletal: bool = False) -> Alignment:
+    """Align query tokens/keys with list tokens/keys (see module docstring). ``skeletal``:
+    the query was read from a script that writes no short vowels (Arabic, Hebrew), so a
+    query word missing one or two inner vowels of a list word met it (putn ~ putin)."""
     pairs: list[Pair] = []
     qfree = list(range(len(qt)))
     cfree = list(range(len(ct)))
@@ -134,13 +190,13 @@ def align(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...], ck: tup
     if cfree and len(qfree) >= 2:
         _joined_pairs(ck, qk, ct, qt, cfree, qfree, pairs, flip=True)
     if qfree and cfree:
-        _fuzzy_pairs(qt, qk, ct, ck, qfree, cfree, pairs, person)
+        _fuzzy_pairs(qt, qk, ct, ck, qfree, cfree, pairs, person, skeletal)
     return Alignment(pairs, qfree, cfree)
 
 
 def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
                  ck: tuple[str, ...], qfree: list[int], cfree: list[int], pairs: list[Pair],
-                 person: bool) -> None:
+                 person: bool, skeletal: bool = False) -> None:
     options: list[tuple[float, int, int, str]] = []
     for i in qfree:
         a, ak = qt[i], qk[i]
@@ -152,8 +208,18 @@ def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
                 if person and a[0] == b[0]:
                     options.append((0.9, i, j, "initial"))
                 continue
-            if is_patronymic(a) and is_patronymic(b) and ak[:4] == bk[:4]:
+            if person and (a in _ABD and bk.startswith("abdal") and len(b) > 5
+                           or b in _ABD and ak.startswith("abdal") and len(a) > 5):
+                # 'Abd standing for a whole Abd al-X compound (Abd AL-HUMAYQANI)
+                options.append((0.9, i, j, "initial"))
+                continue
+            if is_patronymic(a) and is_patronymic(b) and (
+                    ak[:4] == bk[:4] or _patronymic_root(a) == _patronymic_root(b)):
                 options.append((0.9, i, j, "transliteration"))
+                continue
+            if skeletal and _vowels_dropped(a, b):
+                # a script that writes no short vowels (Arabic, Hebrew): putn ~ putin
+                options.append((0.93, i, j, "transliteration"))
                 continue
             if a[0] != b[0] and ak[:1] != bk[:1]:
                 continue  # neither a typo we accept nor an abbreviation

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from stopship.matching.prepared import is_generic_word, is_patronymic, legal_family
+from stopship.matching.prepared import is_generic_word, is_office, is_patronymic, legal_family
 from stopship.matching.types import MatchCandidate, MatchConfig, MatchQuery, NamePair
 
 Detail = dict[str, Any]
@@ -19,15 +19,27 @@ NameFeature = Callable[[NamePair, MatchConfig], tuple[float, Detail]]
 EntityFeature = Callable[[MatchQuery, MatchCandidate, MatchConfig], tuple[float, Detail]]
 
 
-def _c_factor(pair: NamePair, j: int, config: MatchConfig) -> float:
+def _titled_surname(pair: NamePair) -> bool:
+    """A person named by office and family name (``Presidente Putin``; not an honorific
+    such as ``Mr SMITH``): every query word met, and only the list name's family name."""
+    al, family = pair.alignment, pair.candidate.family
+    return (pair.person and any(is_office(t) for t in pair.query.prep.titles)
+            and bool(family) and not al.q_free
+            and bool(al.pairs) and all(j in family for p in al.pairs for j in p.c))
+
+
+def _c_factor(pair: NamePair, j: int, config: MatchConfig, titled: bool = False) -> float:
     """How much an unmatched list-name word counts: fully for organisations and for a
-    person's first and last words (given name, surname); less for a patronymic, and for
-    an interior (middle) name once at least two words have met."""
+    person's first and last words (given name, surname); less for a patronymic, for
+    an interior (middle) name once at least two words have met, and for the given names
+    of a person the query names by title and family name."""
     if not pair.person:
         return 1.0
     tokens = pair.candidate.tokens
     if is_patronymic(tokens[j]):
         return float(config.p("patronymic_factor"))
+    if titled:
+        return float(config.p("titled_given_factor"))
     if j in pair.candidate.middle and len(pair.alignment.pairs) >= 2:
         return float(config.p("middle_name_factor"))
     return 1.0
@@ -57,7 +69,8 @@ def name_similarity(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]
             "how": p.how,
         })
     qden = sum(qw) or 1.0
-    cden = cmet + sum(cw[j] * _c_factor(pair, j, config) for j in al.c_free)
+    titled = _titled_surname(pair)
+    cden = cmet + sum(cw[j] * _c_factor(pair, j, config, titled) for j in al.c_free)
     if cden <= 0:
         cden = 1.0
     qcov = min(qnum / qden, 1.0)
@@ -74,6 +87,8 @@ def name_similarity(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]
         "query_coverage": round(qcov, 3),
         "list_coverage": round(ccov, 3),
     }
+    if titled:
+        detail["titled"] = list(q.prep.titles)
     return score, detail
 
 

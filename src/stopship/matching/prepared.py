@@ -37,6 +37,7 @@ class Prepared:
     variants: tuple[str, ...] = ()
     script: str = "Latn"
     extra: dict[str, Any] = field(default_factory=dict)
+    titles: tuple[str, ...] = ()  # titles removed from a person's name (President, Mr)
 
 
 def using_fallback() -> bool:
@@ -67,6 +68,7 @@ def _prepare_cached(text: str, schema: str | None) -> Prepared:
             numbers=tuple(str(x) for x in (pn.numbers or ())),
             variants=tuple(str(v) for v in (pn.variants or ()) if v),
             script=str(getattr(pn, "script", "Latn") or "Latn"),
+            titles=tuple(getattr(pn, "titles", ()) or ()),
         )
     return _fallback(text)
 
@@ -160,14 +162,15 @@ def with_variants(prep: Prepared, limit: int = 3) -> list[Prepared]:
             continue  # same skeleton keys: nothing new to find or to score
         seen.add(keys)
         out.append(Prepared(prep.original, variant, tokens, keys, prep.legal_forms,
-                            prep.numbers, (), prep.script))
+                            prep.numbers, (), prep.script, titles=prep.titles))
         if len(out) > limit:
             break
     return out
 
 
 _PATRONYMIC = re.compile(
-    r"(ovich|evich|ovych|evych|ich|itch|itsch|ovna|evna|owna|ewna|ichna|oglu|ogly|kyzy|qizi)$")
+    r"(ovich|evich|ovych|evych|ich|itch|itsch|itsj|itsh|ovits|evits|ovna|evna|owna|ewna|ichna|"
+    r"oglu|ogly|kyzy|qizi)$")
 
 
 @lru_cache(maxsize=100_000)
@@ -195,6 +198,19 @@ def _generic_words() -> frozenset[str]:
         return frozenset(str(w).lower() for w in generic_words())
     except ImportError:  # pragma: no cover
         return frozenset()
+
+
+@lru_cache(maxsize=4096)
+def is_office(title: str) -> bool:
+    """A title the names layer removed that is an office held by one person at a time
+    (``president``), as opposed to an honorific (``mr``, ``sheikh``)."""
+    if _real_prepare is None:
+        return False
+    try:
+        from stopship.names.titles import is_office as names_is_office
+    except ImportError:  # pragma: no cover
+        return False
+    return bool(names_is_office(title))
 
 
 def is_generic_word(token: str) -> bool:

@@ -32,6 +32,7 @@ from stopship.matching.types import (
 from stopship.settings import RESOURCES
 
 CONFIG_DIR = RESOURCES / "matching"
+SKELETAL_SCRIPTS = frozenset({"Arab", "Hebr"})  # scripts that write no short vowels
 
 
 @lru_cache(maxsize=8)
@@ -99,8 +100,9 @@ def score_candidate(query: MatchQuery, candidate: MatchCandidate,
     person = query.schema == "person" or (query.schema is None and candidate.schema == "person")
     best: tuple[float, NamePair | None, list[dict[str, Any]]] = (-1.0, None, [])
     for qn in query.names:
+        skeletal = qn.prep.script in SKELETAL_SCRIPTS
         for cn in candidate.names:
-            al = align(qn.prep.tokens, qn.prep.keys, cn.tokens, cn.keys, person)
+            al = align(qn.prep.tokens, qn.prep.keys, cn.tokens, cn.keys, person, skeletal)
             if not al.pairs:
                 continue
             candidate_pair = NamePair(qn, cn, al, person)
@@ -174,9 +176,18 @@ def middle_positions(value: str, tokens: tuple[str, ...], surname_words: int | N
     return frozenset(range(1, len(tokens) - 1))
 
 
+def family_positions(tokens: tuple[str, ...], surname_words: int | None) -> frozenset[int]:
+    """Positions of the family name: the words before the comma in ``SURNAME, Given``,
+    else the last word (of a name of at least two words)."""
+    if surname_words is not None:
+        return frozenset(range(min(surname_words, len(tokens))))
+    return frozenset({len(tokens) - 1}) if len(tokens) >= 2 else frozenset()
+
+
 def list_name(value: str, kind: str, tokens: tuple[str, ...], keys: tuple[str, ...],
               forms: tuple[str, ...], numbers: tuple[str, ...], config: MatchConfig,
               script: str = "Latn", surname_words: int | None = None) -> CName:
     return CName(value, kind, tokens, keys, forms, numbers,
                  token_weights(keys, tokens, config), script,
-                 middle_positions(value, tokens, surname_words))
+                 middle_positions(value, tokens, surname_words),
+                 family_positions(tokens, surname_words))

@@ -31,6 +31,7 @@ class CName:
     weights: tuple[float, ...]
     script: str = "Latn"
     middle: frozenset[int] = frozenset()  # positions of middle names (people)
+    family: frozenset[int] = frozenset()  # positions of the family name (people)
 
 
 @dataclass(slots=True)

@@ -8,8 +8,13 @@ List names and queries go through exactly the same steps:
 3. romanise (every plausible rendering; the first is the default);
 4. tokenise: lowercase ASCII words, apostrophes dropped, other punctuation splits;
 5. numbers: ``No. 2`` / ``№ 2`` / ``#2`` -> ``2``; roman numerals (``III``) -> digits;
-6. legal forms stripped (``legal_forms.yaml``), abbreviations expanded
+6. titles stripped from person names and names of unknown schema (``titles.yaml``:
+   President, Presidente, Президент, Mr, Sheikh ...; never from ``SURNAME, Given``);
+7. legal forms stripped (``legal_forms.yaml``), abbreviations expanded
    (``abbreviations.yaml``), one skeleton key per token (``variants.token_key``).
+
+Variants (other romanisation systems, the name with its title, Arabic ``Abd`` compounds
+left unjoined, Baltic case endings folded) are alternative renderings for recall.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from stopship.names import abbreviations, legal_forms
+from stopship.names import abbreviations, legal_forms, titles
 from stopship.names.scripts import detect_script
 from stopship.names.translit import romanize
 from stopship.names.types import PreparedName
@@ -86,7 +91,7 @@ _ARTICLES = frozenset({"al", "el", "ul", "ol", "il", "ar", "ur", "as", "us", "ad
 def _join_compounds(tokens: list[str]) -> list[str]:
     """Join Arabic ``Abd al-X`` / ``Abdul X`` / ``Abdel X`` compounds into one token, so every
     spelling yields one word (``abdalrahman``, ``abdulrahman``) whose key is the same."""
-    if not any(t in _ABD for t in tokens):
+    if not _ABD.intersection(tokens):
         return tokens
     out: list[str] = []
     i, n = 0, len(tokens)
@@ -105,14 +110,61 @@ def _join_compounds(tokens: list[str]) -> list[str]:
     return out
 
 
-def _render(rendering: str, schema: str | None) -> tuple[list[str], list[str], list[str]]:
-    """(latin tokens, legal forms, numbers) of one romanised rendering."""
+_BALTIC_END = re.compile(r"(?<=[a-z]{3}[bcdfghklmnprstvz])(?:as|is|ys|us|s)$")
+
+
+def _baltic(tokens: list[str]) -> list[str] | None:
+    """Lithuanian / Latvian nominative endings folded (``Vladimiras Putinas``, ``Vladimirs
+    Putins`` -> ``vladimir putin``) when at least two words carry one; else None."""
+    folded = [_BALTIC_END.sub("", t) for t in tokens]
+    if sum(a != b for a, b in zip(tokens, folded, strict=True)) < 2:
+        return None
+    return folded
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Company words long enough to be recognised when written split in two (abbreviation
+    table words and one-word legal forms: ``techn ology``, ``corpo ration``)."""
+    words = set(abbreviations.table())
+    words.update(seq[0] for seq in legal_forms.table().phrases if len(seq) == 1)
+    return frozenset(w for w in words if len(w) >= 7 and w.isalpha())
+
+
+def _join_split_words(tokens: list[str]) -> list[str]:
+    """Join two adjacent tokens that together spell a known company word while the second
+    is no word of its own (``TECHN OLOGY`` -> ``technology``)."""
+    known, words = _known_words(), abbreviations.table()
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        if i + 1 < n and tokens[i] + tokens[i + 1] in known and tokens[i + 1] not in words:
+            out.append(tokens[i] + tokens[i + 1])
+            i += 2
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+def _render(rendering: str, schema: str | None, strip_titles: bool = False, join: bool = True
+            ) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(latin tokens, legal forms, numbers, titles) of one romanised rendering."""
     tokens = tokenize(_NUMBER_SIGN.sub(" no ", rendering))
+    if schema != _PERSON and len(tokens) > 1:
+        tokens = _join_split_words(tokens)
     forms: list[str] = []
     if schema not in _NO_LEGAL_FORMS:
         tokens, forms = legal_forms.strip_legal_forms(tokens)
+    found: list[str] = []
+    if strip_titles:
+        tokens, found = titles.strip_titles(tokens, schema == _PERSON)
     tokens, numbers = _numbers(tokens, schema)
-    return _join_compounds(tokens), forms, numbers
+    return (_join_compounds(tokens) if join else tokens), forms, numbers, found
+
+
+def _raw_keys(rendering: str) -> tuple[str, ...]:
+    return tuple(token_key(t) for t in tokenize(rendering))
 
 
 @lru_cache(maxsize=200_000)
@@ -124,6 +176,10 @@ def prepare(text: str, schema: str | None = None) -> PreparedName:
     native_forms: list[str] = []
     if script in ("Hani", "Kana", "Hang"):
         text, native_forms = legal_forms.strip_native(text)
+    strip = schema in (None, _PERSON) and "," not in text
+    native_titles: list[str] = []
+    if strip and script in ("Arab", "Hebr"):
+        text, native_titles = titles.strip_native_titles(text, schema == _PERSON)
     renderings = romanize(text, True if schema == _PERSON else None)
     if schema != _PERSON and script != "Hani":
         renderings = [r.replace("-", " ") for r in renderings] + [
@@ -131,17 +187,34 @@ def prepare(text: str, schema: str | None = None) -> PreparedName:
         ]
     else:
         renderings = renderings + [r.replace("-", "") for r in renderings if "-" in r]
-    latin_tokens, forms, numbers = _render(renderings[0], schema)
+    latin_tokens, forms, numbers, found = _render(renderings[0], schema, strip)
+    found = native_titles + found
     tokens = tuple(latin_tokens if schema == _PERSON else abbreviations.expand(latin_tokens))
     keys = tuple(token_key(t) for t in tokens)
     variants: list[str] = []
     seen = {" ".join(tokens)}
-    for rendering in renderings[1:]:
-        vt, _, _ = _render(rendering, schema)
+
+    def add(vt: list[str]) -> None:
         v = " ".join(vt if schema == _PERSON else abbreviations.expand(vt))
         if v and v not in seen:
             seen.add(v)
             variants.append(v)
+
+    # A rendering whose words fold to the same keys as the default one adds nothing to
+    # compare (``with_variants`` drops it): skip its full preparation (most of the cost).
+    # Worth checking only for the many renderings of Cyrillic (several systems).
+    main_keys = _raw_keys(renderings[0]) if len(renderings) > 3 else None
+    for rendering in renderings[1:]:
+        if main_keys is None or _raw_keys(rendering) != main_keys:
+            add(_render(rendering, schema, strip)[0])
+    if schema != "organization" and script == "Latn":
+        if found:  # the name with its title: "President Hotel" may be a company
+            add(_render(renderings[0], schema)[0])
+        if _ABD.intersection(tokenize(renderings[0])):  # "Abd AZZOUZ": Abd may stand alone
+            add(_render(renderings[0], schema, strip, join=False)[0])
+        baltic = _baltic(latin_tokens)
+        if baltic is not None:
+            add(baltic)
     all_forms = tuple(dict.fromkeys([*native_forms, *forms]))
     return PreparedName(
         original=original,
@@ -153,4 +226,5 @@ def prepare(text: str, schema: str | None = None) -> PreparedName:
         numbers=tuple(numbers),
         variants=tuple(variants),
         schema=schema,
+        titles=tuple(found),
     )

@@ -21,7 +21,8 @@ import re
 from stopship.names.types import PersonName, PreparedName
 
 _PATRONYMIC_END = re.compile(
-    r"(?:ovich|evich|ovych|evych|ovitch|evitch|owitsch|ewitsch|ovic|evic|ovna|evna|ivna|"
+    r"(?:ovich|evich|ovych|evych|ovitch|evitch|owitsch|ewitsch|owitsj|ewitsj|ovits|evits|vitsh|"
+    r"avich|ovic|evic|ovna|evna|ivna|"
     r"ichna|inichna|yevich|yevna|ievich|ievna|ich)$"
 )
 _TURKIC_PATRONYMIC = frozenset({"ogly", "ogli", "oglu", "uly", "uli", "ulu", "kyzy", "kizi",

@@ -14,7 +14,8 @@ class PreparedName:
     skeleton key per token that folds romanisation variants; ``legal_forms`` the canonical
     legal-form class ids that were removed; ``numbers`` the numbers that must agree;
     ``variants`` alternative full latin renderings (other romanisation systems, joined or
-    split forms) useful for recall.
+    split forms) useful for recall; ``titles`` the titles and honorifics removed from a
+    person's name (``President``, ``Mr``), each as its latin words.
     """
 
     original: str
@@ -26,6 +27,7 @@ class PreparedName:
     numbers: tuple[str, ...]
     variants: tuple[str, ...]
     schema: str | None = None
+    titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

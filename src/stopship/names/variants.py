@@ -23,8 +23,9 @@ _RULES: tuple[tuple[str, str], ...] = (
     # щ in every system (German schtsch, French chtch, English shch, stch), and ш (sh,
     # German sch, Polish sz) fold together.
     (r"schtsch|chtch|shtch|shch|stch", "sh"),
-    # ч: German tsch, French tch, Polish cz
-    (r"tsch|tch|cz", "ch"),
+    # ч: German tsch, French tch, Dutch tsj, Polish cz; Greek -ovits / -evits (-ович)
+    (r"tsch|tch|tsj|cz", "ch"),
+    (r"(?<=[aeo]vi)ts$", "ch"),
     (r"sch|sz", "sh"),
     # ж / дж: zh, dzh, dj -> a placeholder J (restored as j at the end) so that the glide
     # rules below, which read j as й, leave it alone.
@@ -88,14 +89,29 @@ def _equivalences() -> dict[str, str]:
     return table
 
 
+# A patronymic: the father's given name and an ending (Uladzimir-avich, Oleksandr-ovych).
+_PATRONYMIC = re.compile(r"^([a-z]{3,}?)([aeoy]?v(?:ich|ych|itch|itsch|na))$")
+
+
 @lru_cache(maxsize=200_000)
 def token_key(token: str) -> str:
-    """The skeleton key of one lowercase latin token (digits pass unchanged)."""
+    """The skeleton key of one lowercase latin token (digits pass unchanged).
+
+    A patronymic built on a given name of the name-equivalence table takes that name's
+    canonical form (``uladzimiravich`` / ``oleksandrovych`` -> ``vladimirovich`` /
+    ``aleksandrovich`` keys)."""
     if not token or token.isdigit():
         return token
     canon = _equivalences().get(token)
     if canon is not None:
         token = canon
+    else:
+        m = _PATRONYMIC.match(token)
+        if m is not None:
+            root = _equivalences().get(m.group(1))
+            if root is not None:
+                end = m.group(2)
+                token = root + ("o" + end[1:] if end[0] in "aoy" else end)
     return _fold(token) or token
 
 

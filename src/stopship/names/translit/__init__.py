@@ -17,6 +17,7 @@ from stopship.names.scripts import script_counts
 from stopship.names.translit.arabic import romanize_arabic
 from stopship.names.translit.cjk import romanize_han, romanize_hangul
 from stopship.names.translit.cyrillic import romanize_cyrillic
+from stopship.names.translit.hebrew import romanize_hebrew
 
 # Latin letters whose diacritic carries a sound that plain ASCII spells with two letters
 # (ISO 9 / Czech / Croatian / Turkish / German / Nordic usage).
@@ -83,7 +84,12 @@ def _romanize(text: str, person: bool | None) -> tuple[str, ...]:
         renderings = [r for t in renderings for r in romanize_hangul(t)]
     if "Arab" in counts:
         renderings = [r for t in renderings for r in romanize_arabic(t)]
+    if "Hebr" in counts:
+        renderings = [r for t in renderings for r in romanize_hebrew(t)]
     out = [r for t in renderings for r in _latin(t)]
+    if "Grek" in counts and "ντ" in text:
+        # ντ is also how Greek writes a foreign d (Βλαντίμιρ Vladimir)
+        out += _latin(text.replace("ντ", "δ"))[:1]
     if "Geor" in counts:
         # Georgian adds the nominative -i to names ending in a consonant (პუტინი Putini).
         out += [_GEORGIAN_NOMINATIVE.sub("", r.replace("'", "")) for r in out[:1]]
