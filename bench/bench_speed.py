@@ -37,7 +37,7 @@ PEER_PYTHON = Path(__file__).parent / ".peer-venv" / "bin" / "python"
 
 
 def listed_spellings(entities: list, n: int = 300) -> list[tuple[str, str, str | None]]:  # type: ignore[type-arg]
-    out = []
+    out: list[tuple[str, str, str | None]] = []
     for e in entities[::max(1, len(entities) // n)]:
         out.append((e.caption.title(), e.schema, None))
     return out
@@ -101,12 +101,16 @@ def main() -> None:
         with open(src, "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, ["id", "name", "schema", "country"])
             writer.writeheader()
-            sample = []
+            sample: list[dict[str, str]] = []
+            distinct: set[int] = set()  # hashes only: the parent's peak RSS is measured
             for rec in customer_records(args.records, listed_spellings(entities), 0.001):
                 writer.writerow(rec)
+                distinct.add(hash((rec["name"], rec["schema"], rec["country"])))
                 if len(sample) < args.peer_sample:
                     sample.append(rec)
         gen_s = time.perf_counter() - t2
+        n_distinct = len(distinct)
+        del distinct
         out = Path(tmp) / "hits.jsonl"
         cpu0 = os.times()
         summary = screen_file(engine, src, str(out), processes=args.processes)
@@ -134,6 +138,8 @@ def main() -> None:
         f"| index build | {build_s:.1f} s |",
         f"| index load (pickle) | {load_s:.2f} s |",
         f"| records generated | {args.records:,} in {gen_s:.0f} s (0.1% listed parties) |",
+        f"| distinct records (name, schema, country) | {n_distinct:,} "
+        f"({n_distinct / args.records:.1%}; a repeat reuses its first occurrence's result) |",
         f"| screening wall time | {summary['seconds']:.1f} s with {args.processes} processes |",
         f"| **records/s (wall)** | **{rate:,.0f}** |",
         f"| records per CPU-second (all processes) | {summary['records'] / max(cpu_s, 1e-9):,.0f} |",
@@ -149,6 +155,25 @@ def main() -> None:
             f"| stopship / peer, per process | {rate / args.processes / p_rate:,.0f}x |",
             f"| stopship (both cores) / peer (one core) | {rate / p_rate:,.0f}x |",
         ]
+    lines += [
+        "",
+        "How the batch path works (`ScreeningEngine.screen_batch`, used by `screen_file`): the "
+        "index is loaded before forking, `gc.freeze()` keeps it out of the workers' garbage "
+        "collection (and shared copy-on-write); the parent reads the file, sends each worker "
+        "chunks of 1,000 distinct records as plain tuples, a few chunks in flight (so memory "
+        "stays flat), and gets back only the records with hits or errors. A record whose name, "
+        "schema, country, date of birth, address and identifiers repeat an earlier one's (among "
+        "the last million distinct) is not screened again: it gets the same hits under its own "
+        "id. Retrieval takes a shorter token prefix when every rendering's score bound shows "
+        "the names it no longer generates could not reach the threshold, caches renderings, "
+        "token weights and joined-word lookups, and shares token lookups between renderings. "
+        "Results are identical to screening record by record "
+        "(tests/screening/test_batch_identical.py, tests/index/test_prefix_bound.py; the 100,000-"
+        "record output of this benchmark is byte-identical before and after).",
+        "",
+        "Before these changes (same command): 6,704 records/s wall, 3,516 records per "
+        "CPU-second, peak RSS 569 MB / 641 MB.",
+    ]
     text = "\n".join(lines)
     print(text)
     write_section("Screening speed", text)

@@ -23,6 +23,10 @@ TokenMatches = tuple[tuple[int, float], ...]
 # the matches whose postings are short enough to generate candidates
 Merged = tuple[np.ndarray, np.ndarray, np.ndarray]
 SCORE_MARGIN = 0.1
+# one prepared rendering: (weight, matches) per token, pseudo tokens, total weight
+View = tuple[list[tuple[float, TokenMatches]], list[tuple[float, TokenMatches]], float]
+# what one rendering weighs candidates by: (weight, matches) of every token, its total
+Row = tuple[list[tuple[float, TokenMatches]], float]
 
 
 @dataclass(slots=True)
@@ -45,6 +49,10 @@ class CandidateIndex:
         self._cache: dict[str, TokenMatches] = {}
         self._splits: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
         self._merged: dict[TokenMatches, Merged] = {}
+        self._views: dict[tuple[tuple[str, ...], tuple[str, ...]], View] = {}
+        self._pads: dict[TokenMatches, tuple[np.ndarray, np.ndarray, np.float32]] = {}
+        self._weighed: dict[tuple[str, str], tuple[float, TokenMatches]] = {}
+        self._pairs: dict[tuple[str, str], int] = {}
 
     # -- rarity ------------------------------------------------------------------------
     def idf_of(self, key: str) -> float:
@@ -148,6 +156,44 @@ class CandidateIndex:
         its own; the best counts) and identifier values. With ``min_score``, names whose
         generous score bound (shared weight on both sides, unmatched list words at 30%)
         stays more than ``SCORE_MARGIN`` below it are dropped before scoring."""
+        found = self.gather(preps, idvalues, min_score)
+        if found is None:
+            return Candidates({}, {})
+        cand, rows = found
+        name_w = self.data.name_weight[cand]
+        use_bound = min_score > SCORE_MARGIN
+        memo: dict[tuple[int, float], np.ndarray] = {}
+        share = rank = bound = name_w  # replaced by the first rendering's arrays
+        for k, (weighed, total) in enumerate(rows):
+            acc = self._accumulate(cand, weighed, memo)
+            tot = np.float32(max(total, 1e-6))
+            ratio = acc / tot
+            # weighted Jaccard: among names sharing the query's words, those with the
+            # fewest other words first (ties would otherwise be cut arbitrarily)
+            r = acc / (tot + name_w - np.minimum(acc, tot))
+            if use_bound:
+                q = np.minimum(ratio, np.float32(1.0))
+                c = acc / (acc + np.float32(0.3) * np.maximum(name_w - acc, 0) + np.float32(1e-6))
+                b = 2 * q * c / (q + c + np.float32(1e-6))
+            if k == 0:  # every value is >= 0: the first rendering's arrays are the maxima
+                share, rank = ratio, r
+                if use_bound:
+                    bound = b
+            else:
+                np.maximum(share, ratio, out=share)
+                np.maximum(rank, r, out=rank)
+                if use_bound:
+                    np.maximum(bound, b, out=bound)
+        keep = share >= self.min_cover
+        if use_bound:
+            keep &= bound >= np.float32(min_score - SCORE_MARGIN)
+        return self.select(cand[keep], share[keep], rank[keep], limit)
+
+    def gather(self, preps: list[Prepared], idvalues: tuple[str, ...] = (),
+               min_score: float = 0.0) -> tuple[np.ndarray, list[Row]] | None:
+        """The first half of ``candidates``: the candidate names (sorted, unique) and, per
+        rendering (plus one for identifiers alone), the tokens to weigh them by and the
+        rendering's total weight; None when nothing can be a candidate."""
         d = self.data
         ids: list[tuple[float, TokenMatches]] = []
         for value in idvalues:
@@ -159,62 +205,71 @@ class CandidateIndex:
             # cheapest exit: even a name holding every known word cannot reach the bar
             views = [v for v in views if self._reachable(*v, min_score)]
         generators: list[np.ndarray] = [self.postings(v) for _w, m in ids for v, _s in m]
-        for tokens, pseudo, total in views:
-            generators.extend(self._generators(tokens, pseudo, total))
+        # a shorter prefix when every rendering's bound shows the names it no longer
+        # generates cannot reach min_score (so the kept names are exactly the same)
+        q_min = self._q_min(min_score)
+        parts = [self._generators(t, p, total, q_min) for t, p, total in views]
+        if q_min is not None and not all(safe for _g, safe in parts):
+            parts = [self._generators(t, p, total) for t, p, total in views]
+        for gens, _safe in parts:
+            generators.extend(gens)
         if not generators:
-            return Candidates({}, {})
-        cand = np.unique(np.concatenate(generators))
-        share = np.zeros(len(cand), dtype=np.float32)
-        rank = np.zeros(len(cand), dtype=np.float32)
-        bound = np.zeros(len(cand), dtype=np.float32)
-        name_w = d.name_weight[cand]
-        for tokens, pseudo, total in views + ([([], [], 0.0)] if ids else []):
-            acc = self._accumulate(cand, tokens + pseudo + ids)
-            tot = np.float32(max(total, 1e-6))
-            q = np.minimum(acc / tot, np.float32(1.0))
-            c = acc / (acc + np.float32(0.3) * np.maximum(name_w - acc, 0) + np.float32(1e-6))
-            np.maximum(bound, 2 * q * c / (q + c + np.float32(1e-6)), out=bound)
-            np.maximum(share, acc / tot, out=share)
-            # weighted Jaccard: among names sharing the query's words, those with the
-            # fewest other words first (ties would otherwise be cut arbitrarily)
-            np.maximum(rank, acc / (tot + d.name_weight[cand] - np.minimum(acc, tot)), out=rank)
-        keep = share >= self.min_cover
-        if min_score > SCORE_MARGIN:
-            keep &= bound >= np.float32(min_score - SCORE_MARGIN)
-        cand, share, rank = cand[keep], share[keep], rank[keep]
+            return None
+        # postings and merged arrays are sorted and unique already
+        cand = generators[0] if len(generators) == 1 else np.unique(np.concatenate(generators))
+        rows = [(tokens + pseudo + ids, total) for tokens, pseudo, total in views]
+        if ids:
+            rows.append((ids, 0.0))
+        return cand, rows
+
+    def select(self, cand: np.ndarray, share: np.ndarray, rank: np.ndarray,
+               limit: int | None = None) -> Candidates:
+        """The best ``limit`` entities among the kept candidate names, by rank."""
         if len(cand) == 0:
             return Candidates({}, {})
-        ents = d.name_entity[cand]
+        ents = self.data.name_entity[cand].tolist()
+        names = cand.tolist()
+        shares = share.tolist()
         order_idx = np.argsort(-rank, kind="stable")
         out: dict[int, list[int]] = {}
         weights: dict[int, float] = {}
         cap = limit or self.limit
         for i in order_idx.tolist():
-            e = int(ents[i])
+            e = ents[i]
             if e not in out:
                 if len(out) >= cap:
                     continue
                 out[e] = []
-                weights[e] = float(share[i])
-            out[e].append(int(cand[i]))
+                weights[e] = shares[i]
+            out[e].append(names[i])
         return Candidates(out, weights)
 
-    def _view(self, prep: Prepared) -> tuple[list[tuple[float, TokenMatches]],
-                                             list[tuple[float, TokenMatches]], float]:
-        """(weight, matches) per token, pseudo tokens (joined words, acronym), total."""
+    def _view(self, prep: Prepared) -> View:
+        """(weight, matches) per token, pseudo tokens (joined words, acronym), total.
+        Cached per (tokens, keys): customer files repeat names and words. Callers must
+        not mutate the lists."""
+        ck = (prep.tokens, prep.keys)
+        hit = self._views.get(ck)
+        if hit is None:
+            hit = self._make_view(prep)
+            if len(self._views) > 200_000:
+                self._views.clear()
+            self._views[ck] = hit
+        return hit
+
+    def _make_view(self, prep: Prepared) -> View:
         d = self.data
         tokens: list[tuple[float, TokenMatches]] = []
         pseudo: list[tuple[float, TokenMatches]] = []
         total = 0.0
         for tok, key in zip(prep.tokens, prep.keys, strict=False):
-            matches = self.token_matches(key, tok)
-            weight = max((float(d.idf[v]) * s for v, s in matches), default=d.max_idf)
+            weight, matches = self._weigh(key, tok)
             if len(tok) == 1:
                 weight = min(weight, 1.0)
             tokens.append((weight, matches))
             total += weight
         for i in range(len(prep.tokens) - 1):
-            vid = d.vocab.get(token_key(prep.tokens[i] + prep.tokens[i + 1]))
+            vid = self._joined(prep.tokens[i], prep.tokens[i + 1])
             if vid is not None:
                 weight = float(d.idf[vid])
                 pseudo.append((weight, ((vid, 1.0),)))
@@ -229,6 +284,38 @@ class CandidateIndex:
             if vid is not None:
                 pseudo.append((float(d.idf[vid]), ((vid, 1.0),)))
         return tokens, pseudo, total
+
+    def _weigh(self, key: str, tok: str) -> tuple[float, TokenMatches]:
+        """A token's matches and its weight: the best IDF among them (cached)."""
+        hit = self._weighed.get((key, tok))
+        if hit is None:
+            d = self.data
+            matches = self.token_matches(key, tok)
+            hit = (max((float(d.idf[v]) * s for v, s in matches), default=d.max_idf), matches)
+            if len(self._weighed) > 300_000:
+                self._weighed.clear()
+            self._weighed[(key, tok)] = hit
+        return hit
+
+    def _joined(self, first: str, second: str) -> int | None:
+        """Vocabulary id of two adjacent tokens written as one word (cached)."""
+        vid = self._pairs.get((first, second))
+        if vid is None:
+            found = self.data.vocab.get(token_key(first + second))
+            vid = -1 if found is None else found
+            if len(self._pairs) > 300_000:
+                self._pairs.clear()
+            self._pairs[(first, second)] = vid
+        return None if vid < 0 else vid
+
+    @staticmethod
+    def _q_min(min_score: float) -> float | None:
+        """The share of a rendering's weight below which no name's score bound
+        ``2q/(1+q)`` reaches ``min_score - SCORE_MARGIN`` (with a float32 safety margin)."""
+        bar = min_score - SCORE_MARGIN
+        if bar <= 0:
+            return None
+        return bar / (2 - bar) * (1 - 1e-3)
 
     def _reachable(self, tokens: list[tuple[float, TokenMatches]],
                    pseudo: list[tuple[float, TokenMatches]], total: float,
@@ -272,36 +359,75 @@ class CandidateIndex:
         return merged
 
     def _generators(self, tokens: list[tuple[float, TokenMatches]],
-                    pseudo: list[tuple[float, TokenMatches]], total: float) -> list[np.ndarray]:
+                    pseudo: list[tuple[float, TokenMatches]], total: float,
+                    q_min: float | None = None) -> tuple[list[np.ndarray], bool]:
         """Postings of the prefix: the rarest tokens until the rest cannot reach
-        ``min_cover`` of the total; plus every pseudo token."""
+        ``min_cover`` of the total; plus every pseudo token.
+
+        With ``q_min`` the prefix also ends as soon as a name generated by none of its
+        tokens could not share ``q_min`` of the total (the weight left outside the prefix
+        plus that of prefix tokens whose long postings do not generate); the flag says
+        whether the prefix ended that way, i.e. whether that bound holds."""
         out: list[np.ndarray] = []
         # A name not generated here shares at most the weight of the known tokens left
         # out of the prefix; unknown tokens (no matches) can never be shared.
         need = self.min_cover * total
+        need_q = q_min * total if q_min is not None else -1.0
         known = [t for t in tokens if t[1]]
         rest = sum(w for w, _ in known)
+        leak = 0.0
+        safe = rest < need_q
         for weight, matches in sorted(known, key=lambda t: -t[0]):
-            if rest < need:
+            if safe or rest < need:
                 break
             rest -= weight
-            out.append(self._merge(matches)[2])
-        for _w, matches in pseudo:
-            out.append(self._merge(matches)[0])
-        return out
+            merged = self._merge(matches)
+            gen = merged[2]
+            if gen is not merged[0]:
+                leak += weight
+            out.append(gen)
+            safe = rest + leak < need_q
+        for _pw, pseudo_matches in pseudo:
+            out.append(self._merge(pseudo_matches)[0])
+        return out, safe
 
-    def _accumulate(self, cand: np.ndarray, tokens: list[tuple[float, TokenMatches]]
-                    ) -> np.ndarray:
-        """Weight of the query's tokens found in each candidate name."""
+    def _accumulate(self, cand: np.ndarray, tokens: list[tuple[float, TokenMatches]],
+                    memo: dict[tuple[int, float], np.ndarray] | None = None) -> np.ndarray:
+        """Weight of the query's tokens found in each candidate name. ``memo`` (per
+        ``cand``) shares a token's contribution between renderings of one query."""
         acc = np.zeros(len(cand), dtype=np.float32)
         for weight, matches in tokens:
             if not matches:
                 continue
+            mk = (id(matches), weight)
+            part = memo.get(mk) if memo is not None else None
+            if part is None:
+                padded = self._padded(matches)
+                if padded is None:
+                    continue
+                names, w, w_max = padded
+                pos = np.searchsorted(names, cand)  # at most len - 1: the sentinel
+                got = w[pos]
+                cap = np.float32(weight)
+                if cap < w_max:
+                    got = np.minimum(got, cap)
+                part = np.where(names[pos] == cand, got, np.float32(0))
+                if memo is not None:
+                    memo[mk] = part
+            acc += part
+        return acc
+
+    def _padded(self, matches: TokenMatches) -> tuple[np.ndarray, np.ndarray, np.float32] | None:
+        """A token's merged names and weights with a sentinel name past every real one
+        (so a lookup needs no bounds clip), and the largest weight; None when empty."""
+        hit = self._pads.get(matches)
+        if hit is None:
             names, w, _gen = self._merge(matches)
             if not len(names):
-                continue
-            pos = np.searchsorted(names, cand)
-            np.minimum(pos, len(names) - 1, out=pos)
-            hit = names[pos] == cand
-            acc += np.where(hit, np.minimum(w[pos], np.float32(weight)), np.float32(0))
-        return acc
+                return None
+            hit = (np.append(names, np.int32(np.iinfo(np.int32).max)),
+                   np.append(w, np.float32(0)), np.float32(w.max()))
+            if len(self._pads) > 100_000:
+                self._pads.clear()
+            self._pads[matches] = hit
+        return hit

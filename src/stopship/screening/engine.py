@@ -7,11 +7,13 @@ screening forks worker processes that share the loaded index copy-on-write.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -103,32 +105,55 @@ class ScreeningEngine:
     def screen_batch(self, records: Iterable[QueryRecord], min_score: float | None = None,
                      limit: int = 10, processes: int | None = None, chunk_size: int = 1000,
                      progress: Callable[[int], None] | None = None) -> Iterator[Outcome]:
-        """Screen records in order, in ``processes`` forked workers (default: all cores)."""
+        """Screen records in order, in ``processes`` forked workers (default: all cores).
+
+        Records that repeat another's name, schema, country, date of birth, address and
+        identifiers are screened once (customer files repeat names): the repeat gets the
+        same hits under its own id. Workers receive compact tuples and send back only the
+        records with hits or errors; at most a few chunks are in flight, so memory stays
+        flat however long the input."""
         procs = processes or os.cpu_count() or 1
         if procs <= 1 or "fork" not in mp.get_all_start_methods():
-            for record in records:
-                out = self.outcome(record, min_score, limit)
-                if progress:
-                    progress(1)
-                yield out
+            yield from self._screen_local(records, min_score, limit, progress)
             return
         global _WORKER
         _WORKER = (self, min_score, limit)
         ctx = mp.get_context("fork")
-        pending: deque[list[QueryRecord]] = deque()
+        gc.freeze()  # the loaded index is never garbage: workers neither scan nor copy it
+        window = 2 * procs + 2
+        inflight: deque[tuple[Any, list[tuple[QueryRecord, _Slot]], list[_Slot]]] = deque()
+        try:
+            with ctx.Pool(procs) as pool:
+                for plan, sent in _plans(records, chunk_size, _DEDUPE_KEYS):
+                    wires = []
+                    for slot in sent:
+                        assert slot.record is not None
+                        wires.append(_wire(slot.record))
+                        slot.record = None  # a long file costs keys and results only
+                    inflight.append((pool.apply_async(_work, (wires,)), plan, sent))
+                    if len(inflight) >= window:
+                        yield from _finish(*inflight.popleft(), progress)
+                while inflight:
+                    yield from _finish(*inflight.popleft(), progress)
+        finally:
+            gc.unfreeze()
 
-        def feed() -> Iterator[list[QueryRecord]]:
-            for chunk in _chunks(records, chunk_size):
-                pending.append(chunk)  # results come back in order: pair them up again
-                yield chunk
-
-        with ctx.Pool(procs) as pool:
-            for results in pool.imap(_work, feed()):
-                chunk = pending.popleft()
-                if progress:
-                    progress(len(results))
-                for record, (hits, error) in zip(chunk, results, strict=True):
-                    yield Outcome(record, hits, error)
+    def _screen_local(self, records: Iterable[QueryRecord], min_score: float | None,
+                      limit: int, progress: Callable[[int], None] | None) -> Iterator[Outcome]:
+        """The one-process path, with the same de-duplication as the workers'."""
+        seen: dict[tuple[Any, ...], _Slot] = {}
+        for record in records:
+            key = _key(record)
+            slot = seen.get(key)
+            if slot is None:
+                if len(seen) >= _DEDUPE_KEYS:
+                    seen.clear()
+                slot = seen[key] = _Slot(record)
+                out = self.outcome(record, min_score, limit)
+                slot.hits, slot.error, slot.record = out.hits, out.error, None
+            if progress:
+                progress(1)
+            yield slot.outcome(record)
 
     # -- internals -----------------------------------------------------------------------
     def _entity(self, entity_id: str) -> Entity | None:
@@ -157,29 +182,86 @@ class ScreeningEngine:
 
 
 _WORKER: tuple[ScreeningEngine, float | None, int] | None = None
+_DEDUPE_KEYS = 1_000_000  # repeats are looked for among this many recent distinct records
+Wire = tuple[str, str, str | None, str | None, str | None, str | None, tuple[str, ...]]
 
 
-def _work(records: list[QueryRecord]) -> list[tuple[list[Hit], str | None]]:
-    """Screen one chunk in a worker; only hits and errors travel back."""
+class _Slot:
+    """One distinct record's outcome, shared by every repeat of it in the input."""
+
+    __slots__ = ("error", "hits", "record")
+
+    def __init__(self, record: QueryRecord) -> None:
+        self.record: QueryRecord | None = record  # dropped once sent to a worker
+        self.hits: list[Hit] = []
+        self.error: str | None = None
+
+    def outcome(self, record: QueryRecord) -> Outcome:
+        hits = self.hits
+        if not hits:
+            return Outcome(record, [], self.error)
+        if hits[0].query_id == record.id:
+            return Outcome(record, list(hits), self.error)
+        return Outcome(record, [replace(h, query_id=record.id) for h in hits], self.error)
+
+
+def _key(record: QueryRecord) -> tuple[Any, ...]:
+    """Everything screening reads of a record, except its id."""
+    return (record.name, record.schema, record.country, record.dob, record.address,
+            tuple(record.identifiers))
+
+
+def _plans(records: Iterable[QueryRecord], size: int, max_keys: int
+           ) -> Iterator[tuple[list[tuple[QueryRecord, _Slot]], list[_Slot]]]:
+    """Chunks of ``size`` distinct records to screen (``sent``), with the plan that maps
+    every input record, in order, to the slot of its first occurrence. A repeat always
+    follows its first occurrence, so its slot is filled by the time it is yielded."""
+    seen: dict[tuple[Any, ...], _Slot] = {}
+    plan: list[tuple[QueryRecord, _Slot]] = []
+    sent: list[_Slot] = []
+    for record in records:
+        key = _key(record)
+        slot = seen.get(key)
+        if slot is None:
+            if len(seen) >= max_keys:
+                seen.clear()  # slots already planned stay alive through the plans
+            slot = seen[key] = _Slot(record)
+            sent.append(slot)
+        plan.append((record, slot))
+        if len(sent) >= size:
+            yield plan, sent
+            plan, sent = [], []
+    if plan:
+        yield plan, sent
+
+
+def _wire(r: QueryRecord) -> Wire:
+    """A record as a plain tuple: pickles several times faster than the dataclass."""
+    return (r.id, r.name, r.schema, r.country, r.dob, r.address, tuple(r.identifiers))
+
+
+def _finish(job: Any, plan: list[tuple[QueryRecord, _Slot]], sent: list[_Slot],
+            progress: Callable[[int], None] | None) -> Iterator[Outcome]:
+    for i, hits, error in job.get():
+        sent[i].hits, sent[i].error = hits, error
+    if progress:
+        progress(len(plan))
+    for record, slot in plan:
+        yield slot.outcome(record)
+
+
+def _work(wires: list[Wire]) -> list[tuple[int, list[Hit], str | None]]:
+    """Screen one chunk in a worker; only records with hits or errors travel back."""
     assert _WORKER is not None
     engine, min_score, limit = _WORKER
     engine.attach_entities = False  # no store access from a forked worker; nothing to ship
     out = []
-    for record in records:
-        o = engine.outcome(record, min_score, limit)
-        out.append((o.hits, o.error))
+    for i, (rid, name, schema, country, dob, address, idents) in enumerate(wires):
+        o = engine.outcome(QueryRecord(rid, name, schema, country, dob, address, list(idents)),
+                           min_score, limit)
+        if o.hits or o.error:
+            out.append((i, o.hits, o.error))
     return out
-
-
-def _chunks(records: Iterable[QueryRecord], size: int) -> Iterator[list[QueryRecord]]:
-    batch: list[QueryRecord] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def build_screener(entities: Iterable[Entity], lists: Iterable[str] | None = None,
