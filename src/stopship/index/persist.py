@@ -13,6 +13,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from stopship.errors import StoreError
@@ -22,11 +23,28 @@ FORMAT_VERSION = "1"
 INDEX_FILE = "index.pkl"
 
 
+@lru_cache(maxsize=1)
+def preparation_fingerprint() -> str:
+    """Hash of everything that decides how a list name is prepared and indexed: the code
+    of ``names``, ``matching`` and ``index`` and their reference data. A saved index built
+    by another version of any of these is never reused."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for folder in ("names", "matching", "index", "resources/names", "resources/matching"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".yaml", ".yml", ".csv", ".json"}:
+                digest.update(str(path.relative_to(root)).encode("utf-8"))
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def index_hash(versions: dict[str, str]) -> str:
-    """Stable hash of ``{list_id: version}`` plus the index format and normaliser."""
+    """Stable hash of ``{list_id: version:digest}`` plus the index format and the
+    preparation fingerprint (code and reference data of names, matching, index)."""
     from stopship.matching.prepared import using_fallback
 
-    parts = [f"format={FORMAT_VERSION}", f"fallback={using_fallback()}"]
+    parts = [f"format={FORMAT_VERSION}", f"fallback={using_fallback()}",
+             f"prepare={preparation_fingerprint()}"]
     parts += [f"{k}={versions[k]}" for k in sorted(versions)]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:24]
 
