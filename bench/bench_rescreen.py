@@ -4,7 +4,9 @@ Generates N customers (default 1,000,000) from Faker's name vocabularies, loads 
 a fresh SQLite (or PostgreSQL with --postgres) server database, then re-screens them
 against a delta of D changed entries (default 100: half planted near existing customers).
 Uses the real screening engine (``stopship.screening.engine.build_screener``) when it is
-importable, else the TokenScreener test double; the output says which.
+importable, else the TokenScreener test double; the output says which. Loading stores each
+customer's prepared name (as an import does), which the re-screen runs through the delta's
+index; ``--recall`` then screens every customer too and counts the alerts only it found.
 
     uv run python bench/bench_rescreen.py [--customers 1000000] [--delta 100] [--postgres]
 """
@@ -12,7 +14,9 @@ importable, else the TokenScreener test double; the output says which.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -47,6 +51,13 @@ def _names(rng: random.Random, n: int) -> list[str]:
     return out
 
 
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and its finished forked workers."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _builder() -> tuple[str, Callable[[list[Entity]], Any]]:
     try:
         from stopship.screening.engine import build_screener
@@ -57,7 +68,7 @@ def _builder() -> tuple[str, Callable[[list[Entity]], Any]]:
 
 
 def run(url: str, customers: int, delta_size: int, seed: int = 7, recall: bool = False,
-        cutoff: float | None = None) -> dict[str, Any]:
+        cutoff: float | None = None, keys: bool = False) -> dict[str, Any]:
     rng = random.Random(seed)
     upgrade(url)
     engine = make_engine(url)
@@ -78,25 +89,34 @@ def run(url: str, customers: int, delta_size: int, seed: int = 7, recall: bool =
         changed.append({"new": entity, "fields": ["remarks"]})
     label, build = _builder()
     t1 = time.perf_counter()
-    extra = {} if cutoff is None else {"prefilter_cutoff": cutoff}
+    cpu0 = _cpu()
+    extra: dict[str, Any] = {} if cutoff is None else {"prefilter_cutoff": cutoff}
+    if keys:
+        extra["use_reach"] = False
     result = rescreen(engine, FakeDelta(changed=changed), build, list_id="us_ofac_sdn",
                       old_version="v1", new_version="v2", lists={"us_ofac_sdn": "v2"},
                       processes=0, **extra)
     total = time.perf_counter() - t1
+    cpu = _cpu() - cpu0
+    load = os.getloadavg()[0]
     missed = None
+    full_s = None
     if recall:  # screen every customer: alerts it opens are the ones blocking missed
+        t2 = time.perf_counter()
         full = rescreen(engine, FakeDelta(changed=changed), build, list_id="us_ofac_sdn",
                         old_version="v1", new_version="v2", lists={"us_ofac_sdn": "v2"},
                         processes=0, blocking=False, force=True)
         missed = len(full.alerts)
+        full_s = round(time.perf_counter() - t2, 1)
     engine.dispose()
     return {"database": url.split(":")[0], "customers": customers, "delta": delta_size,
             "screener": label, "load_s": round(load_s, 1), "rescreen_s": round(total, 2),
+            "rescreen_cpu_s": round(cpu, 1), "load_average": round(load, 1),
             "blocked": result.blocked, "candidates": result.candidates,
             "candidates_s": round(result.candidates_seconds, 2),
             "alerts": len(result.alerts),
             **({} if missed is None else {
-                "missed_vs_full_scan": missed,
+                "missed_vs_full_scan": missed, "full_scan_s": full_s,
                 "recall": round(len(result.alerts) / max(1, len(result.alerts) + missed), 4)})}
 
 
@@ -108,16 +128,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recall", action="store_true",
                         help="also screen every customer, to count what blocking missed")
     parser.add_argument("--prefilter", type=float, default=None,
-                        help="token-set ratio cutoff of the pre-filter (0 = off)")
+                        help="token-set ratio cutoff of the old keys' pre-filter (0 = off)")
+    parser.add_argument("--keys", action="store_true",
+                        help="the older 4-letter-prefix blocking keys instead of the "
+                             "stored prepared names (for comparison)")
     args = parser.parse_args(argv)
     if args.postgres:
         with temp_postgres("bench") as url:
             figures = run(url, args.customers, args.delta, recall=args.recall,
-                          cutoff=args.prefilter)
+                          cutoff=args.prefilter, keys=args.keys)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             figures = run(sqlite_url(Path(tmp)), args.customers, args.delta,
-                          recall=args.recall, cutoff=args.prefilter)
+                          recall=args.recall, cutoff=args.prefilter, keys=args.keys)
     for key, value in figures.items():
         print(f"{key:12} {value}")
     return 0

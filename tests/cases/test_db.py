@@ -12,7 +12,7 @@ def test_migrations_create_tables_with_own_version_table(engine: Engine) -> None
     assert {"users", "api_keys", "customers", "alerts", "cases", "decisions", "clears",
             "audit_events", VERSION_TABLE} <= names
     assert "alembic_version" not in names  # the list store's table is not ours
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
 
 
 def test_upgrade_is_idempotent(tmp_path) -> None:
@@ -20,5 +20,5 @@ def test_upgrade_is_idempotent(tmp_path) -> None:
     upgrade(url)
     upgrade(url)
     engine = make_engine(url)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     engine.dispose()

@@ -37,7 +37,7 @@ def _run(tmp_path: Path, *args: str, env: dict[str, str] | None = None):
 
 
 def test_db_users_and_audit_commands(tmp_path: Path) -> None:
-    assert "revision 0001" in _run(tmp_path, "db", "upgrade").output
+    assert "revision 0002" in _run(tmp_path, "db", "upgrade").output
     res = _run(tmp_path, "users", "add", "alice", "--role", "analyst",
                env={"STOPSHIP_PASSWORD": "correct horse battery"})
     assert res.exit_code == 0, res.output

@@ -1,5 +1,6 @@
-"""The customer master: records read from CSV/XLSX or the API, stored with blocking keys
-(so re-screening can find the customers a changed list entry could match)."""
+"""The customer master: records read from CSV/XLSX or the API, stored with their name as
+the screening engine prepares it (``stopship.cases.prepared``) and with short blocking
+keys (so re-screening can find the customers a changed list entry could match)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from anyascii import anyascii
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
+from stopship.cases.prepared import PREPARED_VERSION, encode
 from stopship.cases.tables import customer_keys, customers
 from stopship.cases.util import dumps, loads, new_id, now
 from stopship.errors import InputError, Location, Problem, ValidationError
@@ -152,7 +154,8 @@ def upsert(conn: Connection, records: Iterable[CustomerRecord]) -> list[tuple[in
         if changed:
             keys = name_keys(rec.name)
             conn.execute(customers.update().where(customers.c.id == cid)
-                         .values(key_count=len(keys)))
+                         .values(key_count=len(keys), prepared=encode(rec.query(cid)),
+                                 prepared_version=PREPARED_VERSION))
             if keys:
                 conn.execute(insert(customer_keys),
                              [{"customer_id": cid, "key": k} for k in sorted(keys)])
@@ -167,6 +170,7 @@ def bulk_insert(conn: Connection, records: list[CustomerRecord], start_id: int) 
         {"id": start_id + i, "external_id": r.external_id, "name": r.name, "schema": r.schema,
          "country": r.country, "dob": r.dob, "address": r.address,
          "identifiers": json.dumps(r.identifiers), "key_count": len(name_keys(r.name)),
+         "prepared": encode(r.query()), "prepared_version": PREPARED_VERSION,
          "created_at": stamp, "updated_at": stamp}
         for i, r in enumerate(records)])
     conn.execute(insert(customer_keys), [

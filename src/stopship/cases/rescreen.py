@@ -3,10 +3,17 @@
 
 1. Take the delta's added and changed entities (removed ones cannot create alerts).
 2. Build a screener over just those entities.
-3. Find candidate customers by blocking key (``customers.name_keys``: the same keys on
-   both sides) and drop those whose name is not even loosely similar to a list name that
-   selected them (``prefilter``); or take every customer with ``blocking=False``.
+3. Find the candidate customers. With the real engine: run every customer's stored
+   prepared name (``stopship.cases.prepared``) through a bound of the engine's own
+   retrieval over the delta's index (``stopship.cases.reach``), which lets through every
+   customer the engine could find a hit for. With a screener that has no candidate index
+   (test doubles): blocking keys (``customers.name_keys``) and a loose similarity
+   pre-filter (``prefilter``). ``blocking=False`` takes every customer.
 4. Screen the candidates; new alerts carry the delta (the changed fields) that caused them.
+5. Screen the open orders' parties against the delta's index; an order with a hit is
+   decided again by the order rule engine (``order_decider``; ``rescreen_from_store``
+   builds one over the store's current lists) and its alerts carry the delta; without a
+   rule engine a matching ``clear`` order goes to ``review`` (``stopship.cases.orders``).
 A run is recorded per (list, old version, new version) and is not repeated.
 """
 
@@ -23,7 +30,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
 from stopship import audit
+from stopship.cases import prepared
 from stopship.cases.customers import name_keys
+from stopship.cases.db import reader
+from stopship.cases.orders import OrderDecider, OrderRescreen, default_decider, rescreen_orders
+from stopship.cases.reach import Reach, engine_index, reachable_ids
 from stopship.cases.screening import screen_customer_ids
 from stopship.cases.tables import customer_keys, customers, rescreen_runs
 from stopship.cases.util import now
@@ -47,6 +58,7 @@ class RescreenResult:
     candidates_seconds: float = 0.0
     blocked: int = 0
     skipped: bool = False
+    orders: OrderRescreen | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"list_id": self.list_id, "old_version": self.old_version,
@@ -55,7 +67,8 @@ class RescreenResult:
                 "alerts_opened": len(self.alerts), "seconds": round(self.seconds, 3),
                 "candidates_seconds": round(self.candidates_seconds, 3),
                 "blocked": self.blocked,
-                "skipped": self.skipped}
+                "skipped": self.skipped,
+                **({"orders": self.orders.as_dict()} if self.orders is not None else {})}
 
 
 def _entity_of(item: Any) -> Entity | None:
@@ -187,18 +200,37 @@ def prefilter(engine: Engine, found: dict[int, set[int]], texts: list[str],
     return sorted(keep)
 
 
+def reachable_customers(engine: Engine, reach: Reach, processes: int = 1) -> list[int]:
+    """Ids of the customers ``reach`` lets through (stored forms filled in first)."""
+    with engine.connect() as conn:
+        missing = prepared.stale_ids(conn)
+    if missing:
+        with engine.begin() as conn:
+            prepared.backfill(conn)
+    with reader(engine).connect() as conn:
+        return reachable_ids(prepared.stream(conn), reach, processes)
+
+
 def rescreen(engine: Engine, delta: Any, build_screener: Callable[[list[Entity]], Screener],
              *, list_id: str, old_version: str | None, new_version: str,
              lists: dict[str, str], actor: str = "system", blocking: bool = True,
              force: bool = False, processes: int = 1,
-             prefilter_cutoff: float = PREFILTER) -> RescreenResult:
-    """Re-screen the customer master against a delta; see the module docstring."""
+             prefilter_cutoff: float = PREFILTER, open_orders: bool = True,
+             order_decider: Callable[[], OrderDecider] | None = None,
+             use_reach: bool = True) -> RescreenResult:
+    """Re-screen the customer master (and, with ``open_orders``, the open orders, decided
+    again by ``order_decider()`` when given) against a delta; see the module docstring.
+    ``use_reach=False`` forces the older blocking keys (for comparison)."""
     started = time.perf_counter()
     result = RescreenResult(list_id, old_version, new_version)
+    # versions may come as numbers (``listload.version_number``); the columns are text,
+    # and PostgreSQL does not compare text with integers
+    old_key = None if old_version is None else str(old_version)
+    new_key = str(new_version)
     with engine.connect() as conn:
         done = conn.execute(select(rescreen_runs.c.id).where(and_(
-            rescreen_runs.c.list_id == list_id, rescreen_runs.c.new_version == new_version,
-            rescreen_runs.c.old_version == old_version if old_version is not None
+            rescreen_runs.c.list_id == list_id, rescreen_runs.c.new_version == new_key,
+            rescreen_runs.c.old_version == old_key if old_key is not None
             else rescreen_runs.c.old_version.is_(None)))).first()
     if done and not force:
         result.skipped = True
@@ -208,7 +240,11 @@ def rescreen(engine: Engine, delta: Any, build_screener: Callable[[list[Entity]]
     if entities:
         screener = build_screener(entities)
         picked = time.perf_counter()
-        if blocking:
+        index = engine_index(screener) if use_reach else None
+        if blocking and index is not None:
+            ids = reachable_customers(engine, Reach(index, screener.threshold), processes)
+            result.blocked = len(ids)
+        elif blocking:
             found, texts = candidates_by_name(engine, entities)
             result.blocked = len(found)
             ids = prefilter(engine, found, texts, prefilter_cutoff)
@@ -224,11 +260,15 @@ def rescreen(engine: Engine, delta: Any, build_screener: Callable[[list[Entity]]
             result.screened, result.alerts = screen_customer_ids(
                 conn, ids, screener, actor=actor, lists=lists, deltas=info, source="rescreen",
                 processes=processes)
+        if open_orders:
+            with engine.begin() as conn:
+                result.orders = rescreen_orders(conn, screener, order_decider, lists=lists,
+                                                deltas=info, actor=actor)
     result.seconds = time.perf_counter() - started
     with engine.begin() as conn:
         if not done:
             conn.execute(rescreen_runs.insert().values(
-                list_id=list_id, old_version=old_version, new_version=new_version,
+                list_id=list_id, old_version=old_key, new_version=new_key,
                 entities=result.entities, candidates=result.candidates,
                 alerts=len(result.alerts), seconds=result.seconds, at=now()))
         audit.append(conn, actor, "rescreen", subject_type="list", subject_id=list_id,
@@ -239,10 +279,15 @@ def rescreen(engine: Engine, delta: Any, build_screener: Callable[[list[Entity]]
 def rescreen_from_store(engine: Engine, store: Any, list_id: str, old_version: str | None,
                         new_version: str, build_screener: Callable[[list[Entity]], Screener],
                         *, actor: str = "system", blocking: bool = True,
-                        processes: int = 1) -> RescreenResult:
-    """Ask the list store for the delta between two versions, then re-screen."""
+                        processes: int = 1,
+                        order_decider: Callable[[], OrderDecider] | None = None
+                        ) -> RescreenResult:
+    """Ask the list store for the delta between two versions, then re-screen customers
+    and open orders (decided again by ``order_decider()``, by default the rule engine
+    over every current entity of the store)."""
     delta = store.diff(list_id, old_version, new_version)
     lists = {str(k): str(v) for k, v in dict(store.current_versions()).items()}
     return rescreen(engine, delta, build_screener, list_id=list_id, old_version=old_version,
                     new_version=new_version, lists=lists, actor=actor, blocking=blocking,
-                    processes=processes)
+                    processes=processes,
+                    order_decider=order_decider or default_decider(store, build_screener))

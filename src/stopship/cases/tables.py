@@ -69,6 +69,9 @@ customers = Table(
     Column("address", Text, nullable=True),
     Column("identifiers", Text, nullable=False, default="[]"),
     Column("key_count", Integer, nullable=False, default=0, server_default="0"),
+    # the name as the engine prepares it (``stopship.cases.prepared``), for re-screening
+    Column("prepared", Text, nullable=True),
+    Column("prepared_version", Integer, nullable=True),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
 )
@@ -167,4 +170,26 @@ rescreen_runs = Table(
     Column("seconds", Float, nullable=False),
     Column("at", String(40), nullable=False),
     UniqueConstraint("list_id", "old_version", "new_version", name="uq_rescreen_run"),
+)
+
+order_decisions = Table(
+    "order_decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id"), nullable=False),
+    Column("decision", String(20), nullable=False),  # release, refuse
+    Column("reason", Text, nullable=False),
+    Column("decided_by", String(120), nullable=False),
+    Column("decided_at", String(40), nullable=False),
+    Column("status", String(30), nullable=False),  # pending_approval, approved, rejected, effective
+    Column("approved_by", String(120), nullable=True),
+    Column("approved_at", String(40), nullable=True),
+    Column("approval_note", Text, nullable=True),
+    Index("ix_order_decisions_order", "order_id"),
+)
+
+server_state = Table(
+    "server_state", metadata,
+    Column("key", String(120), primary_key=True),  # e.g. rules_version
+    Column("value", Text, nullable=True),
+    Column("updated_at", String(40), nullable=False),
 )

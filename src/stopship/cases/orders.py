@@ -1,0 +1,276 @@
+"""Orders in the case workflow: re-deciding open orders when a list changes, and the
+four-eyes release (or refusal) of an order held or sent to review by any rule.
+
+Open orders are those the server screened whose outcome is not final: ``clear``,
+``review`` or ``held`` (``released`` and ``refused`` are final). On a list delta, each
+open order's parties are screened against the delta's entities; an order with a party
+hit is decided again by the order rule engine over the current lists, its alerts carry
+the delta that caused them, and its stored result says which delta re-decided it.
+
+Releasing an order: one person decides (``release`` or ``refuse``) with a reason; a
+release takes effect only when a different person approves it. Every step is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Connection
+
+from stopship import audit
+from stopship.cases.alerts import OPEN_STATUSES, Subject, record_hits
+from stopship.cases.tables import alerts, order_decisions, orders
+from stopship.cases.util import dumps, loads, new_id, now
+from stopship.errors import InputError, Location, NotFoundError, PermissionDenied
+from stopship.screening.types import QueryRecord, Screener
+
+OPEN_ORDER_STATUSES = ("clear", "review", "held")
+ORDER_STATUS = {"hold": "held", "review": "review", "clear": "clear"}
+ORDER_DECISIONS = ("release", "refuse")
+MAX_REASON = 4000
+# An object with ``screen(order) -> Decision`` (``stopship.rules.engine.OrderScreener``),
+# built only when some open order needs deciding again.
+OrderDecider = Any
+
+
+@dataclass
+class OrderRescreen:
+    open_orders: int = 0
+    matched: list[int] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)
+    alerts: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"open_orders": self.open_orders, "matched": len(self.matched),
+                "decision_changed": len(self.changed), "alerts_opened": len(self.alerts),
+                "order_ids": self.matched[:1000]}
+
+
+def party_queries(external_id: str, payload: dict[str, Any]) -> tuple[Any, list[QueryRecord]]:
+    """The parsed order (None when the stored payload no longer parses) and one query
+    per party, numbered as the order screening route numbers them."""
+    from stopship.rules.orders_io import parse_order
+
+    order, _problems = parse_order(dict(payload))
+    if order is None:
+        return None, []
+    return order, [QueryRecord(id=f"{external_id}:{i}", name=p.name, schema=p.schema,
+                               country=p.country, address=p.address,
+                               identifiers=list(p.identifiers))
+                   for i, p in enumerate(order.parties)]
+
+
+def rescreen_orders(conn: Connection, delta_screener: Screener,
+                    decider: Callable[[], OrderDecider] | None, *, lists: dict[str, str],
+                    deltas: dict[str, dict[str, Any]], actor: str = "system"
+                    ) -> OrderRescreen:
+    """Re-decide the open orders with a party the delta's entities match."""
+    out = OrderRescreen()
+    rows = conn.execute(select(orders).where(orders.c.status.in_(OPEN_ORDER_STATUSES))
+                        .order_by(orders.c.id)).all()
+    out.open_orders = len(rows)
+    built: list[OrderDecider] = []
+    for row in rows:
+        payload = loads(row.payload, {})
+        order, queries = party_queries(row.external_id, payload)
+        if order is None or not queries:
+            continue
+        hits = delta_screener.screen_many(queries)
+        if not any(h.score >= delta_screener.threshold for hs in hits for h in hs):
+            continue
+        out.matched.append(int(row.id))
+        entity_ids = sorted({h.entity_id for hs in hits for h in hs
+                             if h.score >= delta_screener.threshold})
+        cause = [deltas.get(e, {"entity_id": e}) for e in entity_ids]
+        old = loads(row.result, {})
+        status = row.status
+        outcome = old
+        if decider is not None:
+            if not built:
+                built.append(decider())
+            outcome = built[0].screen(order).as_dict()
+            status = ORDER_STATUS.get(str(outcome.get("decision")), "review")
+        elif status == "clear":
+            status = "review"  # no rule engine to decide again: a person must look
+        outcome = {**outcome, "rescreen": {"at": now(), "delta": cause}}
+        for query, party_hits in zip(queries, hits, strict=True):
+            out.alerts += record_hits(conn, Subject("order", int(row.id)), query, party_hits,
+                                      actor=actor, lists=lists,
+                                      threshold=delta_screener.threshold, deltas=deltas,
+                                      source="rescreen")
+        conn.execute(orders.update().where(orders.c.id == row.id).values(
+            result=dumps(outcome), status=status, updated_at=now()))
+        if status != row.status or outcome.get("decision") != old.get("decision"):
+            out.changed.append(int(row.id))
+        rules_version = str(outcome.get("rules_version") or "") or None
+        if rules_version:
+            note_rules_version(conn, rules_version, actor)
+        audit.append(conn, actor, "order.rescreen", subject_type="order", subject_id=row.id,
+                     lists=lists, rules_version=rules_version,
+                     details={"external_id": row.external_id, "old_status": row.status,
+                              "new_status": status, "old_decision": old.get("decision"),
+                              "new_decision": outcome.get("decision"),
+                              "rules_fired": outcome.get("rules_fired"), "delta": cause})
+    return out
+
+
+def default_decider(store: Any, build_screener: Callable[[list[Any]], Screener]
+                    ) -> Callable[[], OrderDecider]:
+    """A lazy order rule engine over every current entity of the store, screened with
+    ``build_screener`` (what ``ServerContext`` builds, without its persisted index)."""
+    def build() -> OrderDecider:
+        from stopship.rules.catalogue import default_ruleset
+        from stopship.rules.contacts import ContactIndex
+        from stopship.rules.engine import OrderScreener
+
+        ruleset = default_ruleset()
+        contacts = ContactIndex(free_mail=ruleset.ref.free_mail)
+        versions = {str(k): str(v) for k, v in dict(store.current_versions()).items()}
+        entities: list[Any] = []
+        flags: dict[str, dict[str, Any]] = {}
+        for list_id in versions:
+            for entity in store.iter_entities(list_id):
+                entities.append(entity)
+                contacts.add(entity)
+                if entity.flags:
+                    flags[entity.id] = entity.flags
+        return OrderScreener(build_screener(entities), ruleset, contacts,
+                             list_versions=versions, entity_flags=flags)
+    return build
+
+
+# -- rule changes ---------------------------------------------------------------------
+def note_rules_version(conn: Connection, version: str | None, actor: str = "system",
+                       details: dict[str, Any] | None = None) -> bool:
+    """Remember the rules version in use; when it differs from the last one seen (or is
+    the first), write a ``rules.change`` audit event with the old and new version.
+    Returns whether it changed."""
+    from stopship.cases.tables import server_state
+
+    if not version:
+        return False
+    row = conn.execute(select(server_state.c.value).where(
+        server_state.c.key == "rules_version")).first()
+    old = row.value if row is not None else None
+    if old == version:
+        return False
+    stamp = now()
+    if row is None:
+        conn.execute(server_state.insert().values(key="rules_version", value=version,
+                                                  updated_at=stamp))
+    else:
+        updated = conn.execute(server_state.update().where(and_(
+            server_state.c.key == "rules_version", server_state.c.value == old))
+            .values(value=version, updated_at=stamp))
+        if updated.rowcount == 0:  # another writer recorded it first
+            return False
+    audit.append(conn, actor, "rules.change", subject_type="rules", subject_id=version,
+                 rules_version=version,
+                 details={"old_version": old, "new_version": version, **(details or {})})
+    return True
+
+
+# -- releasing held orders (four eyes) ------------------------------------------------
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise InputError("a decision needs a reason", Location(field="reason"))
+    if len(text) > MAX_REASON:
+        raise InputError(f"reason longer than {MAX_REASON} characters", Location(field="reason"))
+    return text
+
+
+def decide_order(conn: Connection, order_id: int, decision: str, reason: str,
+                 actor: str) -> int:
+    """Propose releasing (needs a second person) or refuse (effective at once) an order
+    that is held or in review; returns the decision id. A release is refused while an
+    alert of the order is still undecided or confirmed as a true match."""
+    if decision not in ORDER_DECISIONS:
+        raise InputError(f"decision must be one of {', '.join(ORDER_DECISIONS)}",
+                         Location(field="decision"))
+    text = _reason(reason)
+    row = conn.execute(select(orders).where(orders.c.id == order_id)).first()
+    if row is None:
+        raise NotFoundError(f"no order {order_id}", Location(field="order_id"))
+    if row.status not in ("held", "review"):
+        raise InputError(f"order {order_id} is {row.status}: only held or reviewed orders "
+                         "are released or refused", Location(field="order_id"))
+    pending = conn.execute(select(func.count()).select_from(order_decisions).where(and_(
+        order_decisions.c.order_id == order_id,
+        order_decisions.c.status == "pending_approval"))).scalar_one()
+    if pending:
+        raise InputError(f"order {order_id} already has a release waiting for approval",
+                         Location(field="order_id"))
+    if decision == "release":
+        blocking = conn.execute(select(func.count()).select_from(alerts).where(and_(
+            alerts.c.order_id == order_id,
+            alerts.c.status.in_((*OPEN_STATUSES, "confirmed"))))).scalar_one()
+        if blocking:
+            raise InputError(f"order {order_id} has {blocking} undecided or confirmed "
+                             "alert(s): decide them first", Location(field="order_id"))
+    stamp = now()
+    status = "pending_approval" if decision == "release" else "effective"
+    decision_id = new_id(conn.execute(order_decisions.insert().values(
+        order_id=order_id, decision=decision, reason=text, decided_by=actor,
+        decided_at=stamp, status=status)))
+    if decision == "refuse":
+        conn.execute(orders.update().where(orders.c.id == order_id)
+                     .values(status="refused", updated_at=stamp))
+    result = loads(row.result, {})
+    audit.append(conn, actor, "order.decision", subject_type="order", subject_id=order_id,
+                 rules_version=str(result.get("rules_version") or "") or None,
+                 details={"decision_id": decision_id, "decision": decision, "reason": text,
+                          "order_status": row.status,
+                          "rules_fired": result.get("rules_fired")})
+    return decision_id
+
+
+def approve_order(conn: Connection, decision_id: int, actor: str, note: str = "",
+                  approve: bool = True) -> str:
+    """Approve (the order is released) or reject (it stays as it was) a proposed
+    release; the approver must not be the person who proposed it. Returns the order's
+    status afterwards."""
+    row = conn.execute(select(order_decisions).where(
+        order_decisions.c.id == decision_id)).first()
+    if row is None:
+        raise NotFoundError(f"no order decision {decision_id}", Location(field="decision_id"))
+    if row.status != "pending_approval":
+        raise InputError(f"order decision {decision_id} is {row.status}, not pending approval",
+                         Location(field="decision_id"))
+    if row.decided_by == actor:
+        raise PermissionDenied("four eyes: the person who decided cannot approve the release",
+                               Location(field="decision_id"))
+    order = conn.execute(select(orders).where(orders.c.id == row.order_id)).one()
+    stamp = now()
+    conn.execute(order_decisions.update().where(order_decisions.c.id == decision_id).values(
+        status="approved" if approve else "rejected", approved_by=actor, approved_at=stamp,
+        approval_note=note.strip() or None))
+    status = order.status
+    if approve:
+        if order.status not in ("held", "review"):
+            raise InputError(f"order {order.id} is {order.status}: nothing to release",
+                             Location(field="decision_id"))
+        status = "released"
+        conn.execute(orders.update().where(orders.c.id == order.id)
+                     .values(status=status, updated_at=stamp))
+    audit.append(conn, actor, "order.release" if approve else "order.release.rejected",
+                 subject_type="order", subject_id=order.id,
+                 rules_version=str(loads(order.result, {}).get("rules_version") or "") or None,
+                 details={"decision_id": decision_id, "decided_by": row.decided_by,
+                          "reason": row.reason, "note": note.strip()})
+    return str(status)
+
+
+def list_order_decisions(conn: Connection, *, order_id: int | None = None,
+                         status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    query = select(order_decisions)
+    if order_id is not None:
+        query = query.where(order_decisions.c.order_id == order_id)
+    if status:
+        query = query.where(order_decisions.c.status == status)
+    rows = conn.execute(query.order_by(order_decisions.c.id.desc()).limit(limit))
+    return [dict(r._mapping) for r in rows]
+
