@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from stopship.api import errors
 from stopship.api.auth import LoginLimiter
 from stopship.api.context import ServerContext
+from stopship.api.fastpath import ScreenFastPath
 from stopship.api.routes import admin, cases, customers, lists, screening
 from stopship.api.settings import ServerSettings
 from stopship.api.yente import router as yente_router
@@ -90,6 +91,9 @@ def create_app(settings: ServerSettings, *, with_web: bool = True) -> FastAPI:
                                            settings.login_window_seconds)
     errors.install(app)
 
+    # innermost: the common case of POST /api/v1/screen without FastAPI's routing, after
+    # the body limit and with the security headers (see stopship.api.fastpath)
+    app.add_middleware(ScreenFastPath, ctx=ctx)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes,
                        upload_limit=settings.max_upload_bytes,

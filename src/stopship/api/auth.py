@@ -8,9 +8,10 @@ import hmac
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from stopship.api.context import ServerContext
 from stopship.api.errors import ApiError
@@ -35,9 +36,7 @@ def current_principal(request: Request) -> Principal | None:
     ctx = context(request)
     principal: Principal | None = None
     request.state.csrf = None
-    auth = request.headers.get("authorization", "")
-    token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-    token = token or request.headers.get("x-api-key", "")
+    token = _api_key(request)
     if token:
         principal = _key_cache.get(token)
         if principal is None:
@@ -55,6 +54,23 @@ def current_principal(request: Request) -> Principal | None:
         if found:
             principal, request.state.csrf = found
     request.state.principal = principal
+    return principal
+
+
+def _api_key(request: Request) -> str:
+    auth = request.headers.get("authorization", "")
+    token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+    return token or request.headers.get("x-api-key", "")
+
+
+def _cached_principal(request: Request) -> Principal | None:
+    """The caller if it sent an API key checked less than a few seconds ago (no I/O), as
+    ``current_principal`` would find it; else None."""
+    token = _api_key(request)
+    principal = _key_cache.get(token) if token else None
+    if principal is not None:
+        request.state.csrf = None
+        request.state.principal = principal
     return principal
 
 
@@ -98,11 +114,14 @@ def check_csrf(request: Request, supplied: str | None) -> None:
                        [{"field": "csrf_token", "message": "send the token from login"}])
 
 
-def require(scope: str) -> Callable[[Request], Principal]:
-    """A dependency: the caller must be authenticated and hold ``scope``."""
+def require(scope: str) -> Callable[[Request], Awaitable[Principal]]:
+    """A dependency: the caller must be authenticated and hold ``scope``. Async, so a
+    cached API key costs no trip to the thread pool; a database check runs there."""
 
-    def dependency(request: Request) -> Principal:
-        principal = current_principal(request)
+    async def dependency(request: Request) -> Principal:
+        principal = _cached_principal(request)
+        if principal is None:
+            principal = await run_in_threadpool(current_principal, request)
         if principal is None:
             raise ApiError(401, "unauthenticated", "log in or send an API key")
         if request.method not in SAFE_METHODS:

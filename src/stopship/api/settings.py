@@ -27,6 +27,7 @@ class ServerSettings:
     secure_cookies: bool = False
     run_migrations: bool = True
     rules_version: str | None = None
+    freeze_gc: bool = True  # gc.freeze() after building the screener (api/context.py)
     auto_rescreen: bool = True  # re-screen customers when a new list version appears
     screener_factory: ScreenerFactory | None = None
     store_factory: Callable[[], Any] | None = None

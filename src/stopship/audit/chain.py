@@ -83,47 +83,85 @@ def _row_to_event(row: Any) -> AuditEvent:
     )
 
 
+@dataclass(slots=True)
+class EventSpec:
+    """An event to append, before the chain gives it a ``seq`` and hashes. Checked and
+    normalised on creation (``details`` round-tripped through JSON), so a bad event fails
+    its caller, not the transaction it would share with others."""
+
+    actor: str
+    action: str
+    subject_type: str | None = None
+    subject_id: str | None = None
+    lists: dict[str, str] = field(default_factory=dict)
+    rules_version: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    at: str = ""
+
+    @classmethod
+    def of(cls, actor: str, action: str, *, subject_type: str | None = None,
+           subject_id: str | int | None = None, lists: Mapping[str, str] | None = None,
+           rules_version: str | None = None, details: Mapping[str, Any] | None = None,
+           at: str | None = None) -> EventSpec:
+        if not actor or not action:
+            raise InputError("an audit event needs an actor and an action",
+                             Location(field="actor" if not actor else "action"))
+        return cls(actor=str(actor), action=str(action), subject_type=subject_type,
+                   subject_id=None if subject_id is None else str(subject_id),
+                   lists={str(k): str(v) for k, v in (lists or {}).items()},
+                   rules_version=rules_version,
+                   details=json.loads(json.dumps(dict(details or {}), default=str)),
+                   at=at or _now())
+
+
 def append(conn: Connection, actor: str, action: str, *, subject_type: str | None = None,
            subject_id: str | int | None = None, lists: Mapping[str, str] | None = None,
            rules_version: str | None = None, details: Mapping[str, Any] | None = None,
            at: str | None = None) -> AuditEvent:
     """Append one event inside the caller's transaction (so the event commits or rolls back
     with the change it records). Retries on a concurrent append."""
-    if not actor or not action:
-        raise InputError("an audit event needs an actor and an action",
-                         Location(field="actor" if not actor else "action"))
+    spec = EventSpec.of(actor, action, subject_type=subject_type, subject_id=subject_id,
+                        lists=lists, rules_version=rules_version, details=details, at=at)
+    return append_many(conn, [spec])[0]
+
+
+def append_many(conn: Connection, specs: list[EventSpec]) -> list[AuditEvent]:
+    """Append several events, in order, inside the caller's transaction: the head is read
+    once and the rows go in with one INSERT (group commit, ``stopship.audit.writer``).
+    Retries the whole group on a concurrent append."""
+    if not specs:
+        return []
     if conn.dialect.name == "postgresql":
         # queue appenders (held to the end of the transaction) instead of letting dozens
         # of concurrent writers race for the same head and retry
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
     last_error: Exception | None = None
     for _ in range(_MAX_RETRIES):
-        head = conn.execute(
+        head_row = conn.execute(
             select(audit_events.c.seq, audit_events.c.hash)
             .order_by(audit_events.c.seq.desc()).limit(1)
         ).first()
-        event = AuditEvent(
-            seq=(head.seq + 1) if head else 1,
-            at=at or _now(), actor=str(actor), action=str(action),
-            subject_type=subject_type,
-            subject_id=None if subject_id is None else str(subject_id),
-            lists={str(k): str(v) for k, v in (lists or {}).items()},
-            rules_version=rules_version,
-            details=json.loads(json.dumps(dict(details or {}), default=str)),
-            prev_hash=head.hash if head else GENESIS, hash="",
-        )
-        event.hash = compute_hash(event.content())
+        seq, prev = (head_row.seq, head_row.hash) if head_row else (0, GENESIS)
+        events: list[AuditEvent] = []
+        for spec in specs:
+            seq += 1
+            event = AuditEvent(seq=seq, at=spec.at, actor=spec.actor, action=spec.action,
+                               subject_type=spec.subject_type, subject_id=spec.subject_id,
+                               lists=spec.lists, rules_version=spec.rules_version,
+                               details=spec.details, prev_hash=prev, hash="")
+            event.hash = compute_hash(event.content())
+            prev = event.hash
+            events.append(event)
         try:
             with conn.begin_nested():
-                conn.execute(audit_events.insert().values(
-                    seq=event.seq, at=event.at, actor=event.actor, action=event.action,
-                    subject_type=event.subject_type, subject_id=event.subject_id,
-                    lists=json.dumps(event.lists, sort_keys=True),
-                    rules_version=event.rules_version,
-                    details=json.dumps(event.details, sort_keys=True, ensure_ascii=False),
-                    prev_hash=event.prev_hash, hash=event.hash,
-                ))
-            return event
+                conn.execute(audit_events.insert(), [{
+                    "seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+                    "subject_type": e.subject_type, "subject_id": e.subject_id,
+                    "lists": json.dumps(e.lists, sort_keys=True),
+                    "rules_version": e.rules_version,
+                    "details": json.dumps(e.details, sort_keys=True, ensure_ascii=False),
+                    "prev_hash": e.prev_hash, "hash": e.hash} for e in events])
+            return events
         except IntegrityError as exc:  # another writer took this seq / head: retry
             last_error = exc
     raise StopshipError(f"could not append audit event after {_MAX_RETRIES} tries: {last_error}")

@@ -4,15 +4,26 @@ and screen orders."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import Field
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from stopship import audit
 from stopship.api.auth import context, require
 from stopship.api.errors import ApiError
-from stopship.api.schemas import BatchRequest, OrderIn, RecordIn, ScreenRequest
+from stopship.api.fastpath import screen_record, to_query
+from stopship.api.schemas import (
+    ApprovalIn,
+    BatchRequest,
+    OrderIn,
+    ScreenRequest,
+    Strict,
+)
+from stopship.cases import orders as order_svc
 from stopship.cases.alerts import Subject, record_hits
 from stopship.cases.tables import orders
 from stopship.cases.users import Principal
@@ -23,26 +34,17 @@ from stopship.screening.types import QueryRecord
 router = APIRouter(prefix="/api/v1", tags=["screening"])
 
 
-def to_query(record: RecordIn, fallback_id: str) -> QueryRecord:
-    return QueryRecord(id=record.id or fallback_id, name=record.name, schema=record.schema_,
-                       country=record.country.upper() if record.country else None,
-                       dob=record.dob, address=record.address,
-                       identifiers=list(record.identifiers))
-
-
-@router.post("/screen", summary="Screen one record")
-def screen_one(body: ScreenRequest, request: Request,
-               who: Principal = Depends(require("screen"))) -> dict[str, Any]:
+@router.post("/screen", summary="Screen one record", response_model=dict[str, Any])
+async def screen_one(body: ScreenRequest, request: Request,
+                     who: Principal = Depends(require("screen"))) -> Response:
+    # the hot path (docs/server.md, "Performance"): the screening runs on the event loop,
+    # the audit event is committed (group commit) before the answer; usually answered by
+    # stopship.api.fastpath before it reaches this route
     ctx = context(request)
-    screener, lists = ctx.screening()
-    query = to_query(body, "q1")
-    hits = screener.screen(query, min_score=body.min_score, limit=body.limit)
-    with ctx.engine.begin() as conn:
-        audit.append(conn, who.name, "screening", subject_type="record", subject_id=query.id,
-                     lists=lists, rules_version=ctx.settings.rules_version,
-                     details={"records": 1, "hits": len(hits), "name": query.name,
-                              "top_score": round(hits[0].score, 4) if hits else None})
-    return {"query_id": query.id, "lists": lists, "hits": [h.as_dict() for h in hits]}
+    ready = ctx.screening_cached()
+    if ready is None:
+        ready = await run_in_threadpool(ctx.screening)
+    return JSONResponse(await screen_record(ctx, ready, body, who))
 
 
 @router.post("/screen/batch", summary="Screen up to 1,000 records")
@@ -104,6 +106,8 @@ def screen_order(body: OrderIn, request: Request,
         for query, hits in zip(party_queries, party_hits, strict=False):
             opened += record_hits(conn, Subject("order", order_id), query, hits,
                                   actor=who.name, lists=lists, threshold=screener.threshold)
+        order_svc.note_rules_version(conn, str(outcome.get("rules_version") or "") or None,
+                                     who.name)
         audit.append(conn, who.name, "order.screening", subject_type="order",
                      subject_id=order_id, lists=lists,
                      rules_version=str(outcome.get("rules_version") or ""),
@@ -136,3 +140,35 @@ def get_order(order_id: int, request: Request,
     data["payload"] = json.loads(row.payload)
     data["result"] = loads(row.result, {})
     return data
+
+
+class OrderDecisionIn(Strict):
+    decision: Literal["release", "refuse"]
+    reason: str = Field(..., min_length=1, max_length=4000)
+
+
+@router.post("/orders/{order_id}/decisions", status_code=201,
+             summary="Propose releasing (four eyes) or refuse a held or reviewed order")
+def post_order_decision(order_id: int, body: OrderDecisionIn, request: Request,
+                        who: Principal = Depends(require("alerts:decide"))) -> dict[str, Any]:
+    with context(request).engine.begin() as conn:
+        decision_id = order_svc.decide_order(conn, order_id, body.decision, body.reason,
+                                             who.name)
+        status = conn.execute(select(orders.c.status).where(orders.c.id == order_id)).scalar()
+    return {"decision_id": decision_id, "order_status": status}
+
+
+@router.get("/orders/{order_id}/decisions", summary="Release decisions on one order")
+def get_order_decisions(order_id: int, request: Request,
+                        _: Principal = Depends(require("orders:read"))) -> dict[str, Any]:
+    with context(request).read_engine.connect() as conn:
+        return {"items": order_svc.list_order_decisions(conn, order_id=order_id)}
+
+
+@router.post("/orders/decisions/{decision_id}/approval",
+             summary="Approve or reject an order release (four eyes: not by the decider)")
+def post_order_approval(decision_id: int, body: ApprovalIn, request: Request,
+                        who: Principal = Depends(require("alerts:approve"))) -> dict[str, Any]:
+    with context(request).engine.begin() as conn:
+        status = order_svc.approve_order(conn, decision_id, who.name, body.note, body.approve)
+    return {"decision_id": decision_id, "approved": body.approve, "order_status": status}
