@@ -14,7 +14,7 @@ for a query; computing them at import keeps re-screening cheap).
 An empty string means the record cannot be screened (no usable name, no identifier).
 NULL means not computed yet (rows imported before this column existed):
 ``backfill`` fills them. ``PREPARED_VERSION`` is stored beside it; when the encoding
-or the names layer changes in a way that matters, bump it and ``backfill`` recomputes.
+or the names layer changes, the version changes with it and ``backfill`` recomputes.
 """
 
 from __future__ import annotations
@@ -28,11 +28,16 @@ from sqlalchemy.engine import Connection
 
 from stopship.cases.tables import customers
 from stopship.errors import InputError
+from stopship.index.persist import preparation_fingerprint
 from stopship.matching.prepared import acronym, token_key
 from stopship.screening.query import prepare_record
 from stopship.screening.types import QueryRecord
 
-PREPARED_VERSION = 1
+# Derived from the fingerprint of the names/matching/index code and reference data (the
+# same one that keys saved indexes), so a changed names layer can never leave stale
+# prepared names behind; ENCODING_VERSION covers this module's own encoding.
+ENCODING_VERSION = 1
+PREPARED_VERSION = (ENCODING_VERSION << 24) ^ int(preparation_fingerprint()[:6], 16)
 
 
 @dataclass(frozen=True, slots=True)
