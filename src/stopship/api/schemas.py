@@ -25,10 +25,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class RecordIn(Strict):
-    """One record to screen, as in the `stopship screen` input."""
+class PartyFields(Strict):
+    """The fields a screened party carries, shared by screening records and customers."""
 
-    id: str | None = Field(None, max_length=200)
     name: str = Field(..., min_length=1, max_length=500)
     schema_: Literal["person", "organization", "vessel", "aircraft"] | None = Field(
         None, alias="schema")
@@ -38,6 +37,12 @@ class RecordIn(Strict):
     identifiers: list[str] = Field(default_factory=list, max_length=20)
 
     _name = field_validator("name")(classmethod(lambda cls, v: clean_name(v)))
+
+
+class RecordIn(PartyFields):
+    """One record to screen, as in the `stopship screen` input."""
+
+    id: str | None = Field(None, max_length=200)
 
 
 class ScreenRequest(RecordIn):
@@ -51,17 +56,8 @@ class BatchRequest(Strict):
     limit: int = Field(10, ge=1, le=100)
 
 
-class CustomerIn(Strict):
+class CustomerIn(PartyFields):
     external_id: str = Field(..., min_length=1, max_length=200)
-    name: str = Field(..., min_length=1, max_length=500)
-    schema_: Literal["person", "organization", "vessel", "aircraft"] | None = Field(
-        None, alias="schema")
-    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
-    dob: str | None = Field(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    address: str | None = Field(None, max_length=1000)
-    identifiers: list[str] = Field(default_factory=list, max_length=20)
-
-    _name = field_validator("name")(classmethod(lambda cls, v: clean_name(v)))
 
 
 class CustomersIn(Strict):

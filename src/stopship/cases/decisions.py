@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection
 from stopship import audit
 from stopship.cases.alerts import OPEN_STATUSES
 from stopship.cases.tables import DECISIONS, alerts, cases, clears, decisions, orders
-from stopship.cases.util import loads, new_id, now
-from stopship.errors import InputError, Location, NotFoundError, PermissionDenied
+from stopship.cases.util import loads, new_id, now, pending_approval
+from stopship.errors import InputError, Location, NotFoundError
 
 ALERT_STATUS = {"true_match": "confirmed", "false_positive": "pending_approval",
                 "needs_information": "needs_information", "escalate": "escalated"}
@@ -60,15 +60,7 @@ def decide(conn: Connection, alert_id: int, decision: str, reason: str, actor: s
 def approve(conn: Connection, decision_id: int, actor: str, note: str = "",
             approve: bool = True) -> None:
     """Approve (or reject) a pending release. The approver must not be the decider."""
-    row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-    if row is None:
-        raise NotFoundError(f"no decision {decision_id}", Location(field="decision_id"))
-    if row.status != "pending_approval":
-        raise InputError(f"decision {decision_id} is {row.status}, not pending approval",
-                         Location(field="decision_id"))
-    if row.decided_by == actor:
-        raise PermissionDenied("four eyes: the person who decided cannot approve the release",
-                               Location(field="decision_id"))
+    row = pending_approval(conn, decisions, decision_id, actor, "decision")
     alert = conn.execute(select(alerts).where(alerts.c.id == row.alert_id)).one()
     stamp = now()
     conn.execute(decisions.update().where(decisions.c.id == decision_id).values(

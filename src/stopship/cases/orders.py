@@ -23,8 +23,8 @@ from sqlalchemy.engine import Connection
 from stopship import audit
 from stopship.cases.alerts import OPEN_STATUSES, Subject, record_hits
 from stopship.cases.tables import alerts, order_decisions, orders
-from stopship.cases.util import dumps, loads, new_id, now
-from stopship.errors import InputError, Location, NotFoundError, PermissionDenied
+from stopship.cases.util import dumps, loads, new_id, now, pending_approval
+from stopship.errors import InputError, Location, NotFoundError
 from stopship.screening.types import QueryRecord, Screener
 
 OPEN_ORDER_STATUSES = ("clear", "review", "held")
@@ -233,16 +233,7 @@ def approve_order(conn: Connection, decision_id: int, actor: str, note: str = ""
     """Approve (the order is released) or reject (it stays as it was) a proposed
     release; the approver must not be the person who proposed it. Returns the order's
     status afterwards."""
-    row = conn.execute(select(order_decisions).where(
-        order_decisions.c.id == decision_id)).first()
-    if row is None:
-        raise NotFoundError(f"no order decision {decision_id}", Location(field="decision_id"))
-    if row.status != "pending_approval":
-        raise InputError(f"order decision {decision_id} is {row.status}, not pending approval",
-                         Location(field="decision_id"))
-    if row.decided_by == actor:
-        raise PermissionDenied("four eyes: the person who decided cannot approve the release",
-                               Location(field="decision_id"))
+    row = pending_approval(conn, order_decisions, decision_id, actor, "order decision")
     order = conn.execute(select(orders).where(orders.c.id == row.order_id)).one()
     stamp = now()
     conn.execute(order_decisions.update().where(order_decisions.c.id == decision_id).values(
