@@ -77,3 +77,35 @@ def test_rules_version_is_audited_only_when_it_changes(server: Server) -> None:
     _screen(server, {**ORDER, "id": "SO-R4"})
     changes = [e for e in _actions(server) if e.action == "rules.change"]
     assert len(changes) == 1
+
+
+def test_orders_are_listed_with_filters(server: Server) -> None:
+    held = _screen(server, {**ORDER, "id": "SO-R5"})
+    clear = _screen(server, {"id": "SO-R6", "order_date": "2025-03-01",
+                             "parties": [{"role": "buyer", "name": "Hansa Moebel GmbH",
+                                          "country": "DE"}],
+                             "lines": [{"hs_code": "940360", "quantity": 3,
+                                        "unit_price": 500.0}],
+                             "route": {"ship_from": "US", "ship_to": "DE"}})
+    assert clear["status"] == "clear"
+    alice = server.login("alice")
+
+    def ids(query: str) -> list[int]:
+        res = alice.get(f"/api/v1/orders{query}")
+        assert res.status_code == 200, res.text
+        return [item["id"] for item in res.json()["items"]]
+
+    assert ids("") == [clear["order_id"], held["order_id"]]
+    assert ids("?status=active") == [held["order_id"]]
+    assert ids("?status=clear") == [clear["order_id"]]
+    assert ids("?q=moebel") == [clear["order_id"]]
+    rule = held["result"]["rules_fired"][0]
+    assert ids(f"?rule={rule}") == [held["order_id"]]
+    first = alice.get("/api/v1/orders?status=active").json()
+    assert first["total"] == 1
+    assert first["items"][0]["rules_fired"] == held["result"]["rules_fired"]
+    assert first["items"][0]["release_pending"] is False
+    alice.post(f"/api/v1/orders/{held['order_id']}/decisions",
+               json={"decision": "release", "reason": "EUS on file"})
+    assert ids("?status=pending_approval") == [held["order_id"]]
+    assert alice.get("/api/v1/orders?status=bogus").status_code == 422

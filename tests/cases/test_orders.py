@@ -166,3 +166,40 @@ def test_release_waits_for_the_orders_alerts_to_be_decided(engine: Engine) -> No
              lists={"l": "v2"}, order_decider=_Decider)
     with engine.begin() as conn, pytest.raises(InputError, match="alert"):
         svc.decide_order(conn, order_id, "release", "not them", "alice")
+
+
+def test_orders_are_listed_by_status_rule_text_and_pending_release(engine: Engine) -> None:
+    held = _order(engine, "SO-1", "Quiet_Bakery 100%", "held", "hold")
+    review = _order(engine, "SO-2", "Myers Systems Ltd", "review", "review")
+    released = _order(engine, "SO-3", "Hansa Moebel", "released", "hold")
+    with engine.begin() as conn:
+        conn.execute(orders.update().where(orders.c.id == held).values(result=json.dumps(
+            {"decision": "hold", "rules_fired": ["R-B2"], "fired": [{"id": "R-B2"}]})))
+        svc.decide_order(conn, review, "release", "known customer", "alice")
+
+    def ids(**filters: Any) -> list[int]:
+        with engine.connect() as conn:
+            items, total = svc.list_orders(conn, **filters)
+        assert total == len(items)
+        return [item["id"] for item in items]
+
+    assert ids() == [released, review, held]
+    assert ids(status="active") == [review, held]
+    assert ids(status="released") == [released]
+    assert ids(status="pending_approval") == [review]
+    assert ids(rule="r-b2") == [held] and ids(rule="R-B") == []
+    assert ids(q="100%") == [held] and ids(q="t_b") == [held] and ids(q="%") == [held]
+    assert ids(q="s_s") == []  # "_" and "%" are literal, not wildcards
+    assert ids(q="so-2") == [review]
+    assert ids(older_than="2000-01-01") == []
+    with engine.connect() as conn:
+        [item] = svc.list_orders(conn, status="pending_approval")[0]
+        assert item["release_pending"] and item["parties"][0]["name"] == "Myers Systems Ltd"
+        assert svc.order_counts(conn) == {"held": 1, "review": 1, "released": 1,
+                                          "pending_approval": 1}
+        assert svc.get_order(conn, held)["result"]["rules_fired"] == ["R-B2"]
+        assert svc.get_order(conn, 999) is None
+        with pytest.raises(InputError):
+            svc.list_orders(conn, status="bogus")
+        with pytest.raises(InputError):
+            svc.list_orders(conn, rule="R-%")

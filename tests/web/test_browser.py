@@ -1,6 +1,6 @@
 """End to end in a real browser (Debian's chromium driven by playwright): log in, screen a
-name, decide the alert, approve the release as a second user, check the audit log.
-Screenshots of the main pages go to docs/screenshots/."""
+name, decide the alert, ask for the release of a held order, approve both releases as a
+second user, check the audit log. Screenshots of the main pages go to docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -65,6 +65,12 @@ def test_screen_decide_approve_audit(live: tuple[str, Server]) -> None:
                          {"role": "ship_to", "name": "Omega Holdings", "country": "KG"}],
              "lines": [{"hs_code": "854231", "quantity": 500, "unit_price": 4.0}]}
     order_id = systems.post("/api/v1/orders/screen", json=order).json()["order_id"]
+    # held by the item rules alone (tier-1 CHPL item to KG, no end-user statement)
+    held = {"id": "SO-78", "order_date": "2025-03-02",
+            "parties": [{"role": "buyer", "name": "Quiet Bakery Supplies", "country": "KG"},
+                        {"role": "ship_to", "name": "Quiet Bakery Supplies", "country": "KG"}],
+            "lines": [{"hs_code": "854231", "quantity": 100, "unit_price": 5.0}]}
+    held_id = systems.post("/api/v1/orders/screen", json=held).json()["order_id"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
@@ -104,13 +110,34 @@ def test_screen_decide_approve_audit(live: tuple[str, Server]) -> None:
             expect(page.locator("h1")).to_contain_text("pending_approval")
             expect(page.locator("#approve-form")).to_have_count(0)  # not by the decider
             alert_url = page.url.split("?")[0]
+            # the held order: alice asks for its release
+            page.click("header a[href='/orders']")
+            expect(page.locator("#orders")).to_contain_text("SO-78")
+            page.screenshot(path=str(SHOTS / "orders.png"), full_page=True)
+            page.click(f"#orders a[href='/orders/{held_id}']")
+            expect(page.locator("#fired")).to_contain_text("R-B2")
+            page.select_option("#decision", "release")
+            page.fill("#reason", "Signed end-user statement received from the bakery")
+            page.click("#release-form button[type=submit]")
+            expect(page.locator("#pending")).to_contain_text("alice")
+            expect(page.locator("#four-eyes")).to_be_visible()
+            expect(page.locator("#order-approve-form")).to_have_count(0)  # not by alice
             page.click("header form button")  # log out
-            # the approver releases it
+            # the approver releases the alert and the order
             login("bob")
             page.goto(alert_url)
             page.fill("#note", "Checked the licence register")
             page.click("#approve-form button[value='1']")
             expect(page.locator("h1")).to_contain_text("cleared")
+            page.goto(f"{base}/")
+            page.click("#order-counts a[href='/orders?status=pending_approval']")
+            page.click(f"#orders a[href='/orders/{held_id}']")
+            expect(page.locator("#order-approve-form")).to_contain_text("Signed end-user")
+            page.fill("#note", "End-user statement checked against the order")
+            page.locator("#release").screenshot(path=str(SHOTS / "order-approval.png"))
+            page.click("#order-approve-form button[value='1']")
+            expect(page.locator("h1")).to_contain_text("released")
+            expect(page.locator("main .ok")).to_contain_text("Release approved")
             page.goto(f"{base}/")
             expect(page.locator("svg")).to_be_visible()
             page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
@@ -119,6 +146,12 @@ def test_screen_decide_approve_audit(live: tuple[str, Server]) -> None:
             events = page.locator("#events")
             for action in ("approval", "decision", "alert.open", "screening", "login"):
                 expect(events).to_contain_text(action)
+            # both halves of the order release, each by its own person
+            for action, actor in (("order.decision", "alice"), ("order.release", "bob")):
+                row = events.locator("tr", has=page.locator(f"td:text-is('{action}')"))
+                expect(row).to_have_count(1)
+                expect(row).to_contain_text(actor)
+                expect(row).to_contain_text(f"order {held_id}")
             page.screenshot(path=str(SHOTS / "audit.png"), full_page=True)
             page.goto(f"{base}/customers")
             expect(page.locator("main")).to_contain_text("CUST-42")

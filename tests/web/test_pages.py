@@ -8,21 +8,11 @@ import re
 from fastapi.testclient import TestClient
 
 from stopship.api.testing import PASSWORD, Server
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
+from stopship.api.testing import csrf_field as _csrf
 
 
 def web_login(server: Server, username: str) -> TestClient:
-    client = server.client()
-    page = client.get("/login")
-    res = client.post("/login", data={"username": username, "password": PASSWORD,
-                                      "csrf_token": _csrf(page.text)}, follow_redirects=False)
-    assert res.status_code == 303 and res.headers["location"] == "/"
-    return client
+    return server.web_login(username)
 
 
 def test_login_form_needs_its_csrf_token_and_right_password(server: Server) -> None:
@@ -89,3 +79,18 @@ def test_other_pages_render(server: Server) -> None:
         res = root.get(page)
         assert res.status_code == 200 and text in res.text, page
     assert root.get("/alerts/9999").status_code == 404
+
+
+def test_list_entry_page_shows_an_entry_and_a_removed_one(server: Server) -> None:
+    from stopship.api.testing import ENTITIES
+
+    alice = web_login(server, "alice")
+    page = alice.get("/entities/us_ofac_sdn:1")
+    assert page.status_code == 200 and "RUSSIA-EO14024" in page.text
+    assert "Not in the current version" not in page.text
+    server.lists.store.load("us_ofac_sdn", [e for e in ENTITIES if e.native_id == "2"],
+                            allow_shrink=True)
+    page = alice.get("/entities/us_ofac_sdn:1")
+    assert page.status_code == 200 and "Alpha Trading LLC" in page.text
+    assert "Not in the current version of us_ofac_sdn: shown as in version 1" in page.text
+    assert alice.get("/entities/us_ofac_sdn:77").status_code == 404

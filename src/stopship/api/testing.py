@@ -4,6 +4,7 @@ bob, administrator root), on SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +58,16 @@ class Server:
         client.headers["X-CSRF-Token"] = res.json()["csrf_token"]
         return client
 
+    def web_login(self, username: str) -> TestClient:
+        """A client logged in through the web app's login form (session cookie)."""
+        client = TestClient(self.app)
+        page = client.get("/login")
+        res = client.post("/login", data={"username": username, "password": PASSWORD,
+                                          "csrf_token": csrf_field(page.text)},
+                          follow_redirects=False)
+        assert res.status_code == 303 and res.headers["location"] == "/", res.text
+        return client
+
     def key(self, *scopes: str) -> TestClient:
         ctx = self.app.state.ctx
         with ctx.engine.begin() as conn:
@@ -66,7 +77,14 @@ class Server:
         return client
 
 
-def build_server(url: str, data_dir: Any) -> Server:
+def csrf_field(html: str) -> str:
+    """The value of the first hidden ``csrf_token`` field of a page's forms."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+def build_server(url: str, data_dir: Any, telemetry: dict[str, Any] | None = None) -> Server:
     users.use_fast_hashing()
     store = ListStore.open(data_dir=data_dir, url=url)
     lists = Lists(store)
@@ -82,7 +100,7 @@ def build_server(url: str, data_dir: Any) -> Server:
                               screener_factory=screener_factory, store_factory=lambda: store,
                               entity_screener_builder=build_screener, max_body_bytes=200_000,
                               login_attempts=3)
-    app = create_app(settings)
+    app = create_app(settings, telemetry=telemetry)
     with app.state.ctx.engine.begin() as conn:
         users.create_user(conn, "alice", PASSWORD, "analyst")
         users.create_user(conn, "bob", PASSWORD, "approver")

@@ -9,19 +9,23 @@ the delta that caused them, and its stored result says which delta re-decided it
 
 Releasing an order: one person decides (``release`` or ``refuse``) with a reason; a
 release takes effect only when a different person approves it. Every step is audited.
+
+Reading orders (``list_orders``, ``get_order``, ``order_alerts``, ``order_counts``) is
+shared by the API routes and the web pages.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from stopship import audit
-from stopship.cases.alerts import OPEN_STATUSES, Subject, record_hits
+from stopship.cases.alerts import OPEN_STATUSES, Subject, alert_dict, record_hits
 from stopship.cases.tables import alerts, order_decisions, orders
 from stopship.cases.util import dumps, loads, new_id, now, pending_approval
 from stopship.errors import InputError, Location, NotFoundError
@@ -265,3 +269,105 @@ def list_order_decisions(conn: Connection, *, order_id: int | None = None,
     rows = conn.execute(query.order_by(order_decisions.c.id.desc()).limit(limit))
     return [dict(r._mapping) for r in rows]
 
+
+# -- reading orders (the API and the web pages) -----------------------------------------
+ORDER_STATUSES = ("clear", "review", "held", "released", "refused")
+# what the order list filters on: a status, ``active`` (held or in review: a person has
+# to release or refuse it) or ``pending_approval`` (a release waits for a second person)
+ORDER_FILTERS = ("active", *ORDER_STATUSES, "pending_approval")
+_RULE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _pending_orders() -> Any:
+    return select(order_decisions.c.order_id).where(
+        order_decisions.c.status == "pending_approval")
+
+
+def _summary(row: Any, pending: set[int]) -> dict[str, Any]:
+    result = loads(row.result, {})
+    payload = loads(row.payload, {})
+    parties = payload.get("parties") if isinstance(payload, dict) else None
+    return {"id": row.id, "external_id": row.external_id, "status": row.status,
+            "created_at": row.created_at, "updated_at": row.updated_at,
+            "decision": result.get("decision"), "risk_score": result.get("risk_score"),
+            "rules_fired": list(result.get("rules_fired") or []),
+            "parties": [{"role": p.get("role"), "name": p.get("name"),
+                         "country": p.get("country")}
+                        for p in (parties or []) if isinstance(p, dict)],
+            "release_pending": int(row.id) in pending}
+
+
+def list_orders(conn: Connection, *, status: str | None = None, rule: str | None = None,
+                q: str | None = None, older_than: str | None = None, limit: int = 100,
+                offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Screened orders, newest first, with their rule decision and fired rules; filtered
+    by status (one of ``ORDER_FILTERS``), a fired rule id, text in the order id or its
+    parties, and age (``created_at`` at or before an ISO timestamp). Returns the page and
+    the number of orders matching."""
+    conds: list[Any] = []
+    if status == "active":
+        conds.append(orders.c.status.in_(("held", "review")))
+    elif status == "pending_approval":
+        conds.append(orders.c.id.in_(_pending_orders()))
+    elif status:
+        if status not in ORDER_STATUSES:
+            raise InputError(f"status must be one of {', '.join(ORDER_FILTERS)}",
+                             Location(field="status"))
+        conds.append(orders.c.status == status)
+    if rule:
+        if not _RULE_ID.match(rule):
+            raise InputError("not a rule id (e.g. R-A1)", Location(field="rule"))
+        # the stored result lists each fired rule as a JSON string: "R-A1"
+        conds.append(orders.c.result.like(f'%"{rule.upper()}"%'))
+    if q:
+        pattern = _like(q)
+        conds.append(or_(func.lower(orders.c.external_id).like(pattern, escape="\\"),
+                         func.lower(orders.c.payload).like(pattern, escape="\\")))
+    if older_than:
+        conds.append(orders.c.created_at <= older_than)
+    where = and_(*conds) if conds else None
+    query = select(orders) if where is None else select(orders).where(where)
+    count = select(func.count()).select_from(orders)
+    if where is not None:
+        count = count.where(where)
+    rows = conn.execute(query.order_by(orders.c.id.desc()).limit(limit).offset(offset)).all()
+    pending: set[int] = set()
+    if rows:
+        pending = {int(r[0]) for r in conn.execute(_pending_orders().where(
+            order_decisions.c.order_id.in_([r.id for r in rows])))}
+    return [_summary(r, pending) for r in rows], int(conn.execute(count).scalar_one())
+
+
+def get_order(conn: Connection, order_id: int) -> dict[str, Any] | None:
+    """One stored order: its row with the payload as screened and the rule engine's
+    result (decision, fired rules with their evidence, versions) parsed."""
+    row = conn.execute(select(orders).where(orders.c.id == order_id)).first()
+    if row is None:
+        return None
+    data = dict(row._mapping)
+    data["payload"] = loads(row.payload, {})
+    data["result"] = loads(row.result, {})
+    return data
+
+
+def order_alerts(conn: Connection, order_id: int) -> list[dict[str, Any]]:
+    """The alerts the order's parties opened, oldest first."""
+    rows = conn.execute(select(alerts).where(alerts.c.order_id == order_id)
+                        .order_by(alerts.c.id))
+    return [alert_dict(r) for r in rows]
+
+
+def order_counts(conn: Connection) -> dict[str, int]:
+    """Orders per status, plus ``pending_approval``: orders whose release waits for a
+    second person."""
+    rows = conn.execute(select(orders.c.status, func.count()).group_by(orders.c.status))
+    out = {str(r[0]): int(r[1]) for r in rows}
+    out["pending_approval"] = int(conn.execute(
+        select(func.count(func.distinct(order_decisions.c.order_id))).where(
+            order_decisions.c.status == "pending_approval")).scalar_one())
+    return out

@@ -1,10 +1,10 @@
 """Server-rendered pages of the compliance web app (no JavaScript): login, dashboard,
-alert queue, alert/case pages with the decision and approval forms, orders, lists,
-single-name screening, customers and the audit log."""
+alert queue, alert/case pages with the decision and approval forms, lists and list
+entries, single-name screening, customers and the audit log. The order pages are in
+``stopship.web.orders``."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,11 +21,12 @@ from stopship.api.schemas import RecordIn
 from stopship.cases import alerts as alert_svc
 from stopship.cases import customers as cust
 from stopship.cases import decisions as decision_svc
+from stopship.cases import orders as order_svc
 from stopship.cases import users
 from stopship.cases.screening import import_customers
 from stopship.cases.tables import customers as customers_table
-from stopship.cases.tables import orders
 from stopship.errors import StopshipError
+from stopship.web.orders import router as order_router
 from stopship.web.views import (
     LOGIN_CSRF_COOKIE,
     bar_chart,
@@ -38,6 +39,7 @@ from stopship.web.views import (
 )
 
 router = APIRouter(include_in_schema=False)
+router.include_router(order_router)  # /orders, /orders/{id} and the release forms
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -93,6 +95,7 @@ def dashboard(request: Request) -> Response:
     ctx = context(request)
     with ctx.read_engine.connect() as conn:
         counts = alert_svc.counts(conn)
+        orders = order_svc.order_counts(conn)
         per_day = dict(alert_svc.alerts_per_day(conn))
         n_customers = conn.execute(select(func.count()).select_from(customers_table)).scalar()
     today = datetime.now(UTC).date()
@@ -104,7 +107,8 @@ def dashboard(request: Request) -> Response:
         lists = ctx.screening()[1]
     except ApiError as exc:
         screening_error = exc.message
-    return render(request, "dashboard.html", counts=counts, chart=bar_chart(series),
+    return render(request, "dashboard.html", counts=counts, orders=orders,
+                  chart=bar_chart(series),
                   customers=n_customers, lists=lists, screening_error=screening_error)
 
 
@@ -132,6 +136,25 @@ def alert_queue(request: Request, status: str = "active", list_id: str = "",
     return render(request, "alerts.html", items=items, total=total, f=filters)
 
 
+def _entity_history(ctx: Any, entity_id: str, screened: str | None = None
+                    ) -> list[dict[str, Any]]:
+    """The list versions holding a list entry, each with the entry's content hash (and
+    whether it is the version ``screened``); empty when the store cannot tell."""
+    history: list[dict[str, Any]] = []
+    try:
+        store = ctx.store()
+        if hasattr(store, "entity_history"):
+            for item in plain(store.entity_history(entity_id)):
+                if isinstance(item, list | tuple) and len(item) == 2:
+                    history.append({"version": item[0], "content_hash": item[1],
+                                    "screened": item[1] == screened})
+                elif isinstance(item, dict):
+                    history.append(item)
+    except (ApiError, StopshipError, LookupError):
+        history = []
+    return history
+
+
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
 def alert_page(request: Request, alert_id: int) -> Response:
     page_user(request, "alerts:read")
@@ -142,18 +165,7 @@ def alert_page(request: Request, alert_id: int) -> Response:
             raise ApiError(404, "not_found", f"no alert {alert_id}")
         alert["decisions"] = list(reversed(decision_svc.list_decisions(conn, alert_id=alert_id)))
     entity = alert["hit"].get("entity")
-    history: list[Any] = []
-    try:
-        store = ctx.store()
-        if hasattr(store, "entity_history"):
-            for item in plain(store.entity_history(alert["entity_id"])):
-                if isinstance(item, list | tuple) and len(item) == 2:
-                    history.append({"version": item[0], "content_hash": item[1],
-                                    "screened": item[1] == alert["entity_version"]})
-                elif isinstance(item, dict):
-                    history.append(item)
-    except (ApiError, StopshipError, LookupError):
-        history = []
+    history = _entity_history(ctx, alert["entity_id"], alert["entity_version"])
     return render(request, "alert.html", a=alert, entity=entity, history=history,
                   hl_query=highlight(alert["query"]["name"], alert["hit"]["name"]),
                   hl_entity=highlight(alert["hit"]["name"], alert["query"]["name"]))
@@ -202,29 +214,6 @@ def case_assign(request: Request, case_id: int, assignee: str = Form("", max_len
     return redirect(f"/cases/{case_id}?message=Assigned")
 
 
-@router.get("/orders", response_class=HTMLResponse)
-def order_list(request: Request) -> Response:
-    page_user(request, "orders:read")
-    with context(request).read_engine.connect() as conn:
-        rows = conn.execute(select(orders).order_by(orders.c.id.desc()).limit(200))
-        items = [dict(r._mapping) for r in rows]
-    return render(request, "orders.html", items=items)
-
-
-@router.get("/orders/{order_id}", response_class=HTMLResponse)
-def order_page(request: Request, order_id: int) -> Response:
-    page_user(request, "orders:read")
-    with context(request).read_engine.connect() as conn:
-        row = conn.execute(select(orders).where(orders.c.id == order_id)).first()
-    if row is None:
-        raise ApiError(404, "not_found", f"no order {order_id}")
-    result = json.loads(row.result or "{}")
-    findings = result.get("fired") or result.get("findings") or []
-    return render(request, "order.html", order=dict(row._mapping), findings=findings,
-                  result=result,
-                  payload=json.dumps(json.loads(row.payload), indent=2, ensure_ascii=False))
-
-
 @router.get("/lists", response_class=HTMLResponse)
 def lists_page(request: Request) -> Response:
     page_user(request, "lists:read")
@@ -253,6 +242,31 @@ def list_page(request: Request, list_id: str) -> Response:
             previous = number
         versions.append(info)
     return render(request, "list.html", list_id=list_id, versions=list(reversed(versions)))
+
+
+@router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
+def entity_page(request: Request, entity_id: str) -> Response:
+    """A list entry as in the current version of its list (or, when it was removed, the
+    last version that had it) with the versions it appears in."""
+    page_user(request, "lists:read")
+    ctx = context(request)
+    store = ctx.store()
+    history = _entity_history(ctx, entity_id)
+    removed, version = False, None
+    try:
+        entity = store.get_entity(entity_id)
+    except (StopshipError, LookupError):
+        entity = None
+    if entity is None and history:
+        removed, version = True, history[-1].get("version")
+        try:
+            entity = store.get_entity(entity_id, version)
+        except (StopshipError, LookupError):
+            entity = None
+    if entity is None:
+        raise ApiError(404, "not_found", f"no list entry {entity_id!r}")
+    return render(request, "entity.html", entity=plain(entity), history=history,
+                  removed=removed, version=version)
 
 
 @router.get("/screen", response_class=HTMLResponse)

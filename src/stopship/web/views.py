@@ -94,7 +94,7 @@ def bar_chart(points: list[tuple[str, int]], width: int = 640, height: int = 140
     parts = [f'<svg role="img" aria-label="alerts per day" width="{width}" height="{height + 30}" '
              f'viewBox="0 0 {width} {height + 30}" xmlns="http://www.w3.org/2000/svg">']
     for i, (day, count) in enumerate(points):
-        h = int(height * count / top)
+        h = int((height - 14) * count / top)  # room for the tallest bar's label
         x = 30 + i * bar
         parts.append(f'<rect x="{x}" y="{height - h}" width="{bar - 2}" height="{h}" '
                      f'fill="#2563eb"><title>{escape(day)}: {count}</title></rect>')

@@ -3,10 +3,9 @@ and screen orders."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 from sqlalchemy import select
@@ -27,7 +26,7 @@ from stopship.cases import orders as order_svc
 from stopship.cases.alerts import Subject, record_hits
 from stopship.cases.tables import orders
 from stopship.cases.users import Principal
-from stopship.cases.util import dumps, loads, new_id, now
+from stopship.cases.util import dumps, new_id, now
 from stopship.errors import ValidationError
 from stopship.screening.types import QueryRecord
 
@@ -116,16 +115,22 @@ def screen_order(body: OrderIn, request: Request,
     return {"order_id": order_id, "status": status, "alerts": opened, "result": outcome}
 
 
-@router.get("/orders", summary="Screened orders")
+@router.get("/orders", summary="Screened orders, with filters")
 def list_orders(request: Request, limit: int = 100, offset: int = 0,
+                status: str | None = Query(None, max_length=30),
+                rule: str | None = Query(None, max_length=40),
+                q: str | None = Query(None, max_length=200),
+                older_than: str | None = Query(None, max_length=40),
                 _: Principal = Depends(require("orders:read"))) -> dict[str, Any]:
+    """Newest first. ``status``: clear, review, held, released, refused, ``active`` (held
+    or review) or ``pending_approval`` (a release waits for a second person); ``rule``: a
+    fired rule id; ``q``: text in the order id or its parties; ``older_than``: ISO time."""
     ctx = context(request)
     with ctx.read_engine.connect() as conn:
-        rows = conn.execute(select(orders.c.id, orders.c.external_id, orders.c.status,
-                                   orders.c.created_at, orders.c.updated_at)
-                            .order_by(orders.c.id.desc()).limit(min(limit, 1000))
-                            .offset(offset))
-        return {"items": [dict(r._mapping) for r in rows]}
+        items, total = order_svc.list_orders(conn, status=status, rule=rule, q=q,
+                                             older_than=older_than, limit=min(limit, 1000),
+                                             offset=offset)
+    return {"total": total, "items": items}
 
 
 @router.get("/orders/{order_id}", summary="One order with its fired rules and evidence")
@@ -133,12 +138,9 @@ def get_order(order_id: int, request: Request,
               _: Principal = Depends(require("orders:read"))) -> dict[str, Any]:
     ctx = context(request)
     with ctx.read_engine.connect() as conn:
-        row = conn.execute(select(orders).where(orders.c.id == order_id)).first()
-    if row is None:
+        data = order_svc.get_order(conn, order_id)
+    if data is None:
         raise ApiError(404, "not_found", f"no order {order_id}")
-    data = dict(row._mapping)
-    data["payload"] = json.loads(row.payload)
-    data["result"] = loads(row.result, {})
     return data
 
 
