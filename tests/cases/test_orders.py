@@ -203,3 +203,55 @@ def test_orders_are_listed_by_status_rule_text_and_pending_release(engine: Engin
             svc.list_orders(conn, status="bogus")
         with pytest.raises(InputError):
             svc.list_orders(conn, rule="R-%")
+
+
+class _FiringDecider:
+    """Holds every order with the given fired rules (id, action)."""
+
+    def __init__(self, fired: list[tuple[str, str]]) -> None:
+        self.fired = fired
+
+    def screen(self, order: Any) -> _Decision:
+        return _Decision({"decision": "hold", "rules_version": "r2",
+                          "rules_fired": [r for r, _ in self.fired],
+                          "fired": [{"id": r, "action": a} for r, a in self.fired]})
+
+
+def _clear_alerts_of(engine: Engine, order_id: int) -> None:
+    from stopship.cases import decisions
+
+    with engine.begin() as conn:
+        ids = [r.id for r in conn.execute(select(alerts.c.id)
+                                          .where(alerts.c.order_id == order_id))]
+        assert ids
+        for alert_id in ids:
+            decision_id = decisions.decide(conn, alert_id, "false_positive",
+                                           "different company, other city", "alice")
+            decisions.approve(conn, decision_id, "bob", "agreed")
+
+
+@pytest.mark.parametrize(("fired", "status", "still"), [
+    ([("R-A1", "hold")], "released", None),
+    ([("R-A1", "hold"), ("R-B2", "hold")], "held", ["R-B2"]),
+    ([("R-A1", "hold"), ("R-C1", "review")], "held", ["R-C1"]),
+])
+def test_clearing_an_orders_alerts_releases_it_only_when_no_other_rule_holds_it(
+        engine: Engine, fired: list[tuple[str, str]], status: str,
+        still: list[str] | None) -> None:
+    order_id = _order(engine, "SO-9", "Myers Systems Ltd", "clear")
+    delta = FakeDelta(added=[make_entity("9", "Meyers Systems PLC", list_id="l")])
+    rescreen(engine, delta, build_screener, list_id="l", old_version="v1", new_version="v2",
+             lists={"l": "v2"}, order_decider=lambda: _FiringDecider(fired))
+    _clear_alerts_of(engine, order_id)
+    with engine.connect() as conn:
+        assert conn.execute(select(orders.c.status)
+                            .where(orders.c.id == order_id)).scalar() == status
+    cleared = _events(engine, "order.alerts_cleared")
+    if still is None:
+        assert not cleared and len(_events(engine, "order.release")) == 1
+    else:  # the order waits for its own four-eyes release
+        assert [e.details["still_fired"] for e in cleared] == [still]
+        assert not _events(engine, "order.release")
+        with engine.begin() as conn:
+            decision_id = svc.decide_order(conn, order_id, "release", "goods checked", "alice")
+            assert svc.approve_order(conn, decision_id, "bob") == "released"

@@ -94,13 +94,47 @@ def _maybe_close_case(conn: Connection, case_id: int, actor: str) -> None:
 
 
 def _maybe_release_order(conn: Connection, order_id: int, actor: str) -> None:
+    """Release an order once none of its alerts is open or confirmed, unless a rule that
+    alerts do not settle (goods, route, payment, ownership...) still holds it or sends it
+    to review: then the order keeps its status, waiting for its own four-eyes release."""
     blocking = conn.execute(select(func.count()).select_from(alerts).where(and_(
         alerts.c.order_id == order_id,
         alerts.c.status.in_((*OPEN_STATUSES, "confirmed"))))).scalar_one()
-    if blocking == 0:
-        conn.execute(orders.update().where(orders.c.id == order_id)
-                     .values(status="released", updated_at=now()))
-        audit.append(conn, actor, "order.release", subject_type="order", subject_id=order_id)
+    if blocking:
+        return
+    row = conn.execute(select(orders.c.status, orders.c.result)
+                       .where(orders.c.id == order_id)).one()
+    if row.status not in ("held", "review"):
+        return
+    remaining = rules_not_settled_by_alerts(loads(row.result, {}))
+    if remaining:
+        audit.append(conn, actor, "order.alerts_cleared", subject_type="order",
+                     subject_id=order_id, details={"still_fired": remaining,
+                                                   "status": row.status})
+        return
+    conn.execute(orders.update().where(orders.c.id == order_id)
+                 .values(status="released", updated_at=now()))
+    audit.append(conn, actor, "order.release", subject_type="order", subject_id=order_id,
+                 details={"by": "alerts cleared"})
+
+
+def rules_not_settled_by_alerts(result: dict[str, Any]) -> list[str]:
+    """Ids of the fired rules (review or hold) that clearing the order's alerts does not
+    settle. A rule unknown to the catalogue counts as not settled."""
+    from stopship.rules.catalogue import default_ruleset
+
+    rules = default_ruleset().rules
+    out = []
+    fired_rules = result.get("fired")
+    if fired_rules is None:  # a result that lists rule ids only: take each as holding
+        fired_rules = [{"id": r, "action": "hold"} for r in result.get("rules_fired") or []]
+    for fired in fired_rules:
+        if fired.get("action") not in ("review", "hold"):
+            continue
+        spec = rules.get(str(fired.get("id")))
+        if spec is None or not spec.settled_by_alerts:
+            out.append(str(fired.get("id")))
+    return sorted(set(out))
 
 
 def list_decisions(conn: Connection, *, alert_id: int | None = None,

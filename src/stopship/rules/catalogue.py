@@ -53,12 +53,16 @@ class RuleSpec:
     clears_when: str
     params: dict[str, Any]
     enabled: bool = True
+    # fires only on a party's list match (which opens an alert): clearing the order's
+    # alerts settles it (catalogue.yaml says more)
+    settled_by_alerts: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "sentence": self.sentence,
             "sources": list(self.sources), "severity": self.severity, "action": self.action,
             "clears_when": self.clears_when, "enabled": self.enabled, "params": self.params,
+            "settled_by_alerts": self.settled_by_alerts,
         }
 
 
@@ -198,6 +202,7 @@ def _rules(catalogue: dict[str, Any]) -> dict[str, RuleSpec]:
             sources=tuple(cites.get(s, s) for s in raw.get("source", [])),
             severity=raw["severity"], action=raw["action"], clears_when=raw["clears_when"],
             params=dict(raw.get("params") or {}), enabled=bool(raw.get("enabled", True)),
+            settled_by_alerts=bool(raw.get("settled_by_alerts", False)),
         )
     return rules
 

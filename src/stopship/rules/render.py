@@ -106,6 +106,10 @@ def catalogue_markdown(ruleset: RuleSet | None = None) -> str:
         out.append(f"\n### {r.id}\n\n**{r.title}.** {r.sentence}\n")
         out.append(f"- action: **{r.action}**, severity: {r.severity}")
         out.append(f"- clears when: {r.clears_when}")
+        if r.settled_by_alerts:
+            out.append("- settled by alerts: fires only on a party's list match, which opens "
+                       "an alert; an order held by this rule alone is released when all its "
+                       "alerts are cleared (four eyes)")
         out.append("- sources: " + "; ".join(r.sources))
         if r.params:
             params = yaml.safe_dump(r.params, sort_keys=False, default_flow_style=None).rstrip()
