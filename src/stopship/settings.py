@@ -7,6 +7,7 @@ from pathlib import Path
 
 ENV_DATA_DIR = "STOPSHIP_DATA_DIR"
 ENV_DATABASE_URL = "STOPSHIP_DATABASE_URL"
+ENV_SQLITE_SYNCHRONOUS = "STOPSHIP_SQLITE_SYNCHRONOUS"
 
 
 def data_dir(explicit: str | Path | None = None) -> Path:
@@ -32,6 +33,12 @@ def database_url(explicit: str | None = None, data_directory: Path | None = None
         return os.environ[ENV_DATABASE_URL]
     directory = data_directory or data_dir()
     return f"sqlite:///{directory / 'stopship.db'}"
+
+
+def sqlite_synchronous() -> str:
+    """SQLite's ``PRAGMA synchronous`` for every connection (``$STOPSHIP_SQLITE_SYNCHRONOUS``,
+    upper-cased; default ``NORMAL``). Checked by ``store.db.sqlite_synchronous``."""
+    return (os.environ.get(ENV_SQLITE_SYNCHRONOUS) or "NORMAL").strip().upper()
 
 
 RESOURCES = Path(__file__).parent / "resources"

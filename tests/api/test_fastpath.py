@@ -4,6 +4,7 @@ and hands everything but the common case to it."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,3 +134,125 @@ def test_x_api_key_header_takes_the_fast_path_too(server: Server) -> None:
     res = client.post("/api/v1/screen", json={"name": "Ivan Petrov"})
     assert res.status_code == 200 and fast.handled == handled + 1
     assert res.json()["hits"][0]["name"] == "Ivan Petrov"
+
+
+def _screening_events(server: Server) -> list[audit.AuditEvent]:
+    with server.app.state.ctx.engine.connect() as conn:
+        return [e for e in audit.iter_events(conn) if e.action == "screening"]
+
+
+def _shape(event: audit.AuditEvent) -> dict[str, Any]:
+    """An event without what differs between any two events (seq, time, chain hashes)."""
+    return {k: v for k, v in event.content().items() if k not in ("seq", "at", "prev_hash")}
+
+
+def test_fast_path_and_route_write_the_same_audit_event(server: Server) -> None:
+    client = server.key("screen")
+    body = {"id": "c-17", "name": "Ivan Petrov", "schema": "person", "min_score": 0.5}
+    fast = _fast_path(server)
+    handled = fast.handled
+    assert client.post("/api/v1/screen", json=body).status_code == 200  # the route
+    assert fast.handled == handled
+    assert client.post("/api/v1/screen", json=body).status_code == 200  # the fast path
+    assert fast.handled == handled + 1
+    route_event, fast_event = _screening_events(server)[-2:]
+    assert _shape(route_event) == _shape(fast_event)
+    assert fast_event.subject_id == "c-17" and fast_event.details["hits"] >= 1
+    assert fast_event.seq == route_event.seq + 1
+
+
+def test_unusable_name_gets_the_route_error_on_the_fast_path(
+        server: Server, caplog: pytest.LogCaptureFixture) -> None:
+    client = server.key("screen")
+    fast = _fast_path(server)
+    answers = []
+    for _ in range(2):  # the first checks the key (route), the second takes the fast path
+        handled = fast.handled
+        res = client.post("/api/v1/screen", json={"name": "LLC"})
+        answers.append((res.status_code, res.json(), res.headers["x-frame-options"],
+                        fast.handled - handled))
+    assert answers[0][:3] == answers[1][:3]
+    assert answers[0][0] == 422 and answers[0][1]["error"]["code"] == "invalid_input"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert _screening_events(server) == []
+
+
+def test_unexpected_failure_is_logged_and_answered_as_the_route_does(
+        server: Server, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    client = server.key("screen")
+    assert client.post("/api/v1/screen", json={"name": "warm"}).status_code == 200
+    fast = _fast_path(server)
+
+    async def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(server.app.state.ctx.audit, "append_async", broken)
+    from fastapi.testclient import TestClient
+
+    from stopship.api import auth
+    seen = []
+    for route in (True, False):
+        if route:
+            auth._key_cache.clear()  # the key is checked again: through the route
+        caplog.clear()
+        handled = fast.handled
+        quiet = TestClient(server.app, raise_server_exceptions=False)
+        quiet.headers.update(client.headers)
+        res = quiet.post("/api/v1/screen", json={"name": "Ivan Petrov"})
+        assert (fast.handled - handled) == (0 if route else 1)
+        logged = [(r.name, r.getMessage(), r.exc_info is not None) for r in caplog.records
+                  if r.levelname == "ERROR"]
+        seen.append((res.status_code, res.json(), logged))
+    assert seen[0] == seen[1]
+    assert seen[0][0] == 500 and seen[0][1]["error"]["code"] == "internal_error"
+    assert seen[0][2] == [("stopship.api", "unhandled error", True)]
+
+
+def test_fast_path_records_the_route_telemetry(tmp_path: Path) -> None:
+    """With OpenTelemetry configured, FastAPI records a server span and a duration metric
+    per request; the fast path's carry the same route, name and attributes as the route's."""
+    pytest.importorskip("opentelemetry.sdk")
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind
+
+    from stopship.api.testing import build_server, close
+    from stopship.cases.testing import sqlite_url
+
+    exporter = InMemorySpanExporter()
+    tracing = TracerProvider()
+    tracing.add_span_processor(SimpleSpanProcessor(exporter))
+    reader = InMemoryMetricReader()
+    srv = build_server(sqlite_url(tmp_path), tmp_path, telemetry={
+        "tracer_provider": tracing, "meter_provider": MeterProvider(metric_readers=[reader])})
+    try:
+        client = srv.key("screen")
+        fast = _fast_path(srv)
+        per_request = []
+        for taken in (0, 1):  # the route (the key is checked), then the fast path
+            exporter.clear()
+            handled = fast.handled
+            res = client.post("/api/v1/screen", json={"name": "Ivan Petrov"})
+            assert res.status_code == 200 and fast.handled - handled == taken
+            spans = exporter.get_finished_spans()
+            [server_span] = [s for s in spans if s.kind == SpanKind.SERVER]
+            per_request.append((server_span.name, dict(server_span.attributes or {}),
+                                {s.name for s in spans if s.parent is not None}))
+        route, fast_path = per_request
+        assert route[:2] == fast_path[:2]
+        assert route[0] == "POST /api/v1/screen"
+        assert route[1]["http.route"] == "/api/v1/screen"
+        assert route[1]["http.response.status_code"] == 200
+        assert "fastapi.endpoint" in route[2] and "fastapi.endpoint" in fast_path[2]
+        data = reader.get_metrics_data()
+        points = [p for rm in data.resource_metrics for sm in rm.scope_metrics
+                  for m in sm.metrics if m.name == "http.server.request.duration"
+                  for p in m.data.data_points]
+        [point] = points                        # both requests under one set of attributes
+        assert point.count == 2 and point.attributes["http.route"] == "/api/v1/screen"
+    finally:
+        close(srv)

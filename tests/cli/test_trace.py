@@ -38,6 +38,29 @@ def test_generate_then_run(tmp_path: Path) -> None:
     assert (out / "summary.html").exists() and (out / "run.json").exists()
 
 
+def test_run_accepts_the_generator_top_folder(tmp_path: Path) -> None:
+    gen = runner.invoke(app, ["trace", "generate", "--rows", "3000", "--seed", "5",
+                              "--output", str(tmp_path / "gen")])
+    assert gen.exit_code == 0, gen.output
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "trace", "run",
+                                 str(tmp_path / "gen"), "--output", str(out), "--no-letters"])
+    assert result.exit_code == 0, result.output
+    assert "3,000 records" in result.stdout
+    assert f"reading its trade records from {tmp_path / 'gen' / 'records'}" in result.stderr
+    assert (out / "run.json").exists()
+
+
+def test_run_on_folder_without_records_names_it(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "trace", "run",
+                                 str(empty), "--output", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    said = "".join(result.stderr.split())  # the console may wrap a long path anywhere
+    assert str(empty) in said and "notraderecords" in said
+
+
 def test_run_on_missing_input_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "trace", "run",
                                  str(tmp_path / "missing"), "--output", str(tmp_path / "o")])

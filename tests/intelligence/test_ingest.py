@@ -95,3 +95,37 @@ def test_weapons_evidence_file(tmp_path: Path) -> None:
     assert err.value.location.line == 2
     with pytest.raises(InputError):
         load_weapons_evidence(tmp_path / "missing.csv")
+
+
+def test_generator_top_folder_reads_its_records_subfolder(tmp_path: Path) -> None:
+    from stopship.intelligence.generate import generate
+    from stopship.intelligence.ingest import expand_inputs, trade_inputs
+    top = tmp_path / "gen"
+    generate(2_000, 3, top, chunk_rows=1_000)
+    assert (top / "truth").is_dir()           # CSVs beside records/ that are not trade records
+    paths, notes = trade_inputs([top])
+    assert paths == [top / "records"]
+    assert len(notes) == 1 and str(top / "records") in notes[0]
+    files = expand_inputs([top])
+    assert files and all(p.parent == top / "records" and p.suffix == ".parquet" for p in files)
+    engine = open_engine()
+    try:
+        report = ingest(engine, [top])
+    finally:
+        engine.close()
+    assert report.rows_read == 2_000
+
+
+@pytest.mark.parametrize("content", [None, "notes.txt"])
+def test_folder_without_trade_records_names_folder_and_what_was_expected(
+        tmp_path: Path, content: str | None) -> None:
+    from stopship.intelligence.ingest import expand_inputs
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    if content:
+        (folder / content).write_text("not trade records", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        expand_inputs([folder])
+    assert err.value.location.file == str(folder)
+    assert ".parquet" in err.value.message and ".csv" in err.value.message
+    assert "records/" in err.value.message       # says what a generator folder looks like

@@ -146,6 +146,25 @@ def test_bad_files_never_replace_current(store: ListStore, tmp_path: Path, case:
     assert current is not None and (current.version, current.entity_count) == (1, 25)
 
 
+def test_unterminated_quote_in_last_field_never_replaces_current(store: ListStore,
+                                                                tmp_path: Path) -> None:
+    letter = FIXTURES / "lists" / "letters" / "supplier_list.csv"
+    mapping = Path(sources.__file__).parent / "tabular" / "mappings" / "letter_list.yaml"
+    first = load_files(store, "tabular", [letter], mapping=mapping)
+    [loaded] = first.lists
+    broken = tmp_path / "supplier_list.csv"
+    broken.write_bytes(letter.read_bytes().rstrip(b"\n") + b'\nNew Co,,Armenia,"Yerevan\n')
+    lines = broken.read_bytes().count(b"\n")
+    for strict in (False, True):
+        with pytest.raises(InputError, match="unterminated quote") as err:
+            load_files(store, "tabular", [broken], mapping=mapping, strict=strict)
+        assert (err.value.location.file, err.value.location.line,
+                err.value.location.field) == (str(broken), lines, "address")
+    current = store.current_version(loaded.list_id)
+    assert current is not None and (current.version, current.entity_count) == (
+        1, loaded.entity_count)
+
+
 def test_wrong_encoding_names_file_and_line(store: ListStore, tmp_path: Path) -> None:
     path, _ = _variants(tmp_path)["wrong encoding"]
     line = 1 + DPL.read_bytes()[: DPL.read_bytes().index(b"ANDREE AGNESE")].count(b"\n")

@@ -73,8 +73,11 @@ def app_from_env() -> FastAPI:
         run_migrations=False))
 
 
-def create_app(settings: ServerSettings, *, with_web: bool = True) -> FastAPI:
-    """Build the server app. Migrations run first unless ``settings.run_migrations`` is off."""
+def create_app(settings: ServerSettings, *, with_web: bool = True,
+               telemetry: dict[str, Any] | None = None) -> FastAPI:
+    """Build the server app. Migrations run first unless ``settings.run_migrations`` is off.
+    ``telemetry`` is FastAPI's OpenTelemetry configuration (providers, what to record);
+    without it FastAPI uses the global providers, recording nothing until one is set."""
     ctx = ServerContext(settings)
 
     @asynccontextmanager
@@ -82,7 +85,8 @@ def create_app(settings: ServerSettings, *, with_web: bool = True) -> FastAPI:
         yield
         ctx.close()
 
-    app = FastAPI(title="stopship", version=__version__, lifespan=lifespan,
+    extra: dict[str, Any] = {"telemetry": telemetry} if telemetry is not None else {}
+    app = FastAPI(title="stopship", version=__version__, lifespan=lifespan, **extra,
                   description="Screening, case management and audit for export-control "
                               "restricted-party lists. Errors share one shape: "
                               '`{"error": {"code", "message", "details": [{"field", "message"}]}}`.')

@@ -18,6 +18,14 @@ screener to build) goes to the FastAPI route unchanged, with the body replayed, 
 error keeps its one shape and every check stays in one place. Both paths run
 ``screen_record``: screening, then the audit event through the group-commit writer,
 committed before the answer is sent.
+
+What the route records, the fast path records too (``tests/api/test_fastpath.py``): the
+same audit event; a ``StopshipError`` raised while screening (a name that is only a legal
+form) answered by the same handler (422, nothing logged), any other exception left to the
+same server-error handler (500, logged as "unhandled error"); and, when OpenTelemetry is
+configured, FastAPI's request span and ``http.server.request.duration`` metric with the
+same ``http.route`` (the fast path reports the route it stands in for) plus an endpoint
+span. Only FastAPI's dependency-resolution span is absent: that work is not done.
 """
 
 from __future__ import annotations
@@ -30,9 +38,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stopship.api.auth import _key_cache
 from stopship.api.context import ServerContext
+from stopship.api.errors import stopship_error_response
 from stopship.api.schemas import RecordIn, ScreenRequest
 from stopship.cases.users import Principal
+from stopship.errors import StopshipError
 from stopship.screening.types import QueryRecord
+
+try:  # FastAPI's own OpenTelemetry hooks (FastAPI >= 0.160); no-ops without a provider
+    from fastapi.telemetry._api import _operation, _route_selected
+except ImportError:  # pragma: no cover - an older FastAPI records no telemetry
+    from contextlib import nullcontext
+
+    def _operation(*, name: str, function: Any = None) -> Any:  # type: ignore[misc]
+        return nullcontext()
+
+    def _route_selected(*, scope: Any, path: str | None, mount: bool = False) -> None:  # type: ignore[misc]
+        return None
 
 PATH = "/api/v1/screen"
 SCOPE = "screen"
@@ -104,8 +125,14 @@ class ScreenFastPath:
         if body is None:
             await self.app(scope, _replay(raw, receive), send)
             return
-        content = encode(await screen_record(self.ctx, ready, body, principal))
         self.handled += 1
+        _route_selected(scope=scope, path=PATH)  # telemetry: the route this stands in for
+        try:
+            with _operation(name="endpoint", function=screen_record):
+                content = encode(await screen_record(self.ctx, ready, body, principal))
+        except StopshipError as exc:  # as the app's StopshipError handler answers the route
+            await stopship_error_response(exc)(scope, receive, send)
+            return
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-length", str(len(content)).encode()),
             (b"content-type", b"application/json")]})

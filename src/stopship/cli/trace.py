@@ -37,7 +37,9 @@ def generate_cmd(
 @trace_app.command("run")
 def run_cmd(
     ctx: typer.Context,
-    inputs: list[Path] = typer.Argument(..., help="Trade record files (CSV/Parquet) or folders."),
+    inputs: list[Path] = typer.Argument(
+        ..., help="Trade record files (CSV/Parquet) or folders; the folder written by "
+        "`trace generate` means its records/."),
     output: Path = typer.Option(..., "--output", "-o", help="Folder for the outputs."),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark."),
     master: str = typer.Option("local[2]", "--master", help="Spark master URL (--engine spark)."),
@@ -57,9 +59,13 @@ def run_cmd(
     no_letters: bool = typer.Option(False, "--no-letters", help="Skip the supplier letters."),
 ) -> None:
     """Resolve parties, score them, write the high-risk list, letters, network and report."""
+    from stopship.intelligence.ingest import trade_inputs
     from stopship.intelligence.listed import load_list_context
     from stopship.intelligence.run import run
     try:
+        inputs, notes = trade_inputs(inputs)
+        for note in notes:
+            _err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
         lists = load_list_context((ctx.obj or {}).get("data_dir"), list_ids or None)
         for w in lists.warnings:
             _err.print(f"[yellow]warning:[/yellow] {w}")

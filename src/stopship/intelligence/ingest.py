@@ -84,15 +84,52 @@ def _format_of(paths: Sequence[Path], declared: str) -> str:
                      Location(file=str(paths[0])))
 
 
-def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
-    """Files as given; a folder means every Parquet/CSV file below it (sorted)."""
-    out: list[Path] = []
+TRADE_SUFFIXES = (".parquet", ".csv")
+NO_RECORDS = ("no trade records in folder: expected .parquet or .csv trade record files in it "
+              "or below it, or the top folder written by `stopship trace generate` (which "
+              "holds them in records/)")
+
+
+def _trade_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in TRADE_SUFFIXES)
+
+
+def generated_records(path: Path) -> Path | None:
+    """``path/records`` when ``path`` is the top folder written by ``trace generate``.
+
+    That folder also holds ``truth/*.csv`` (answers, not trade records), so reading all of it
+    would mix formats and layouts; its ``records/`` subfolder is what is meant."""
+    records = path / "records"
+    if path.is_dir() and records.is_dir() and _trade_files(records):
+        return records
+    return None
+
+
+def trade_inputs(inputs: Sequence[str | Path]) -> tuple[list[Path], list[str]]:
+    """The inputs with each generator top folder replaced by its ``records/`` subfolder, and
+    one note per replacement (for the caller to show)."""
+    paths: list[Path] = []
+    notes: list[str] = []
     for item in inputs:
         path = Path(item)
+        records = generated_records(path)
+        if records is not None:
+            notes.append(f"{path} is a `trace generate` folder: reading its trade records "
+                         f"from {records}")
+            path = records
+        paths.append(path)
+    return paths, notes
+
+
+def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
+    """Files as given; a folder means every Parquet/CSV file below it (sorted), except that a
+    generator top folder means its ``records/`` subfolder (see :func:`trade_inputs`)."""
+    out: list[Path] = []
+    for path in trade_inputs(inputs)[0]:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".parquet", ".csv"))
+            found = _trade_files(path)
             if not found:
-                raise InputError("no .parquet or .csv files in folder", Location(file=str(path)))
+                raise InputError(NO_RECORDS, Location(file=str(path)))
             out.extend(found)
         elif path.exists():
             out.append(path)

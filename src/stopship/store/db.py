@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
+from stopship import settings
 from stopship.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,10 +28,26 @@ def normalise_url(url: str) -> str:
     return url
 
 
+SYNCHRONOUS_LEVELS = ("NORMAL", "FULL", "EXTRA")
+
+
+def sqlite_synchronous() -> str:
+    """The ``PRAGMA synchronous`` level for SQLite connections: NORMAL (default; with WAL a
+    commit survives a crash of the process, not of the machine), FULL or EXTRA (also a
+    power loss, at an fsync per commit). See docs/architecture/store.md, "Durability"."""
+    level = settings.sqlite_synchronous()
+    if level not in SYNCHRONOUS_LEVELS:
+        raise ConfigError(f"{settings.ENV_SQLITE_SYNCHRONOUS}={level!r}: use one of "
+                          f"{', '.join(SYNCHRONOUS_LEVELS)} (OFF is not offered: a commit "
+                          "could be lost when the process crashes)")
+    return level
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for SQLite (WAL journal, busy timeout, explicit BEGIN) or PostgreSQL."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        synchronous = sqlite_synchronous()
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60},
                                **kwargs)
         memory = ":memory:" in url or url in ("sqlite://", "sqlite:///")
@@ -41,7 +58,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur = dbapi_conn.cursor()
             if not memory:
                 cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=60000")
             cur.close()

@@ -166,6 +166,39 @@ def test_bad_rows_are_skipped_with_file_line_field(tmp_path: Path, row, field, r
     assert (err.value.location.file, err.value.location.line) == (str(path), 3)
 
 
+UNTERMINATED = [
+    # (rows after the header, line and field of the open quote): the quote swallows the rest
+    (b'Profflab LLC,Profflab OSOO,Kyrgyzstan,"Bishkek\n', 2, "address"),
+    (b'Profflab LLC,Profflab OSOO,Kyrgyzstan,"Bishkek', 2, "address"),
+    (b'Profflab LLC,,Kyrgyzstan,Bishkek\nLast Co,,Armenia,"Yerevan, Armenia.\n', 3, "address"),
+    (b'Profflab LLC,,Kyrgyzstan,"Bishkek\nLast Co,,Armenia,Yerevan\n', 2, "address"),
+    (b'Profflab LLC,"Profflab\nOSOO",Kyrgyzstan,Bishkek\nLast Co,,"Armenia,Yerevan\n', 4,
+     "country"),
+]
+
+
+@pytest.mark.parametrize(("body", "line", "field"), UNTERMINATED)
+@pytest.mark.parametrize("strict", [False, True])
+def test_unterminated_quote_is_an_error_naming_file_line_field(tmp_path: Path, body: bytes,
+                                                               line: int, field: str,
+                                                               strict: bool):
+    path = _write(tmp_path, body)
+    with pytest.raises(InputError, match="unterminated quote") as err:
+        parse(MAPPINGS / "letter_list.yaml", path, strict=strict)
+    assert (err.value.location.file, err.value.location.line, err.value.location.field) == (
+        str(path), line, field)
+
+
+def test_closed_quotes_across_lines_and_lenient_quotes_still_read(tmp_path: Path):
+    path = _write(tmp_path, b'"Profflab\nLLC",,Kyrgyzstan,"Bishkek ""Centre"""\n'
+                            b'Last "Co",,Armenia,"Yerevan" Centre\n'
+                            b'Final Co,,Armenia,""\n')
+    entities, report = parse(MAPPINGS / "letter_list.yaml", path)
+    assert [e.caption for e in entities] == ["Profflab LLC", 'Last "Co"', "Final Co"]
+    assert [a.full for a in entities[1].addresses] == ["Yerevan Centre"]
+    assert not report.skipped
+
+
 def test_missing_column_is_refused_naming_it(tmp_path: Path):
     path = tmp_path / "letter.csv"
     path.write_text("name,alias,country,address\nX,,Turkey,Y\n", "utf-8")
