@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from stopship.api import ServerSettings, create_app
-from stopship.api.testing import Server
+from stopship.api.testing import ENTITIES, Server, entity
 from stopship.cases.testing import sqlite_url
 
 
@@ -72,6 +73,46 @@ def test_yente_match_shape(server: Server) -> None:
     res = client.post("/match/default", json=bad)
     assert res.status_code == 422
     assert res.json()["error"]["details"][0]["field"] == "queries.q1.schema"
+
+
+def test_yente_match_says_legal_entity_when_the_loader_guessed_the_schema(server: Server
+                                                                          ) -> None:
+    untyped = entity("4", "Kappa Instruments", list_id="us_bis_el",
+                     flags={"schema_inferred": True})  # an Entity List row: no type given
+    server.lists.load("us_bis_el", [ENTITIES[2], untyped])
+    client = server.key("screen")
+
+    def top(schema: str, name: str) -> dict[str, Any]:
+        body = {"queries": {"q": {"schema": schema, "properties": {"name": [name]}}}}
+        res = client.post("/match/default", json=body)
+        assert res.status_code == 200, res.text
+        return res.json()["responses"]["q"]["results"][0]
+
+    guessed, typed = top("Company", "Kappa Instruments"), top("Company", "Omega Holdings")
+    assert (guessed["id"], guessed["schema"]) == ("us_bis_el:4", "LegalEntity")
+    assert (typed["id"], typed["schema"]) == ("us_bis_el:3", "Organization")
+    assert top("Person", "Ivan Petrov")["schema"] == "Person"
+    # A LegalEntity query (a party of unknown kind) holds no kind against a list entity:
+    # it scores a person exactly as a query without a schema does.
+    as_legal_entity, as_thing = top("LegalEntity", "Ivan Petrov"), top("Thing", "Ivan Petrov")
+    assert as_legal_entity["id"] == "us_ofac_sdn:2"
+    assert as_legal_entity["score"] == as_thing["score"]
+    assert as_legal_entity["features"] == as_thing["features"]
+
+
+def test_yente_schema_of_a_hit_without_its_entity_comes_from_the_explanation() -> None:
+    from stopship.api.yente import ftm_schema
+    from stopship.screening.types import Explanation, Hit
+
+    def hit(schema: str, features: list[dict[str, Any]]) -> Hit:
+        return Hit("q", "us_bis_el:4", "us_bis_el", "4", "Kappa", 0.9,
+                   Explanation("Kappa", "Kappa", "", features), schema=schema)
+
+    guessed = [{"feature": "schema_compatibility", "value": 0.0, "effect": 0.0,
+                "detail": {"list": "organization", "inferred": True}}]
+    assert ftm_schema(hit("organization", guessed)) == "LegalEntity"
+    assert ftm_schema(hit("organization", [])) == "Organization"
+    assert ftm_schema(hit("vessel", [])) == "Vessel"
 
 
 def test_lists_versions_and_entities(server: Server) -> None:

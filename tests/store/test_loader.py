@@ -165,6 +165,23 @@ def test_unterminated_quote_in_last_field_never_replaces_current(store: ListStor
         1, loaded.entity_count)
 
 
+def test_csl_unterminated_quote_never_replaces_current(store: ListStore, tmp_path: Path) -> None:
+    csl = FIXTURES / "lists" / "us_trade_csl" / "consolidated.csv"
+    first = load_files(store, "us_trade_csl", [csl])
+    before = {r.list_id: r.entity_count for r in first.lists}
+    data = csl.read_bytes()
+    broken = tmp_path / "consolidated.csv"  # a download cut short inside a quoted address
+    broken.write_bytes(data[:data.index(b"ShuLong Road")])
+    for strict in (False, True):
+        with pytest.raises(InputError, match="unterminated quote") as err:
+            load_files(store, "us_trade_csl", [broken], strict=strict)
+        assert (err.value.location.file, err.value.location.line,
+                err.value.location.field) == (str(broken), 10, "addresses")
+    for list_id, count in before.items():
+        current = store.current_version(list_id)
+        assert current is not None and (current.version, current.entity_count) == (1, count)
+
+
 def test_wrong_encoding_names_file_and_line(store: ListStore, tmp_path: Path) -> None:
     path, _ = _variants(tmp_path)["wrong encoding"]
     line = 1 + DPL.read_bytes()[: DPL.read_bytes().index(b"ANDREE AGNESE")].count(b"\n")

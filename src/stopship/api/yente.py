@@ -19,8 +19,11 @@ from stopship.screening.types import Hit, QueryRecord
 
 router = APIRouter(tags=["yente compatibility"])
 
+# FtM's LegalEntity is "a party of unknown kind" (Person and Organization both extend it):
+# a query with it (or Thing) constrains no kind, and an entity whose schema the loader
+# guessed (``flags.schema_inferred``: a CSL row without a type, an Entity List row) is one.
 FTM_TO_SCHEMA = {"person": "person", "organization": "organization", "company": "organization",
-                 "legalentity": "organization", "publicbody": "organization",
+                 "legalentity": None, "publicbody": "organization",
                  "vessel": "vessel", "airplane": "aircraft", "thing": None}
 SCHEMA_TO_FTM = {"person": "Person", "organization": "Organization", "vessel": "Vessel",
                  "aircraft": "Airplane", None: "LegalEntity"}
@@ -112,12 +115,24 @@ def features(hit: Hit) -> dict[str, float]:
     return out
 
 
+def ftm_schema(hit: Hit) -> str:
+    """The FtM schema of a hit: LegalEntity when the list gave no type and the loader
+    guessed one (read from the entity, or from the explanation when the hit has none)."""
+    if hit.entity is not None:
+        inferred = bool(hit.entity.flags.get("schema_inferred"))
+    else:
+        inferred = any(row.get("feature") == "schema_compatibility"
+                       and (row.get("detail") or {}).get("inferred")
+                       for row in hit.explanation.features)
+    return "LegalEntity" if inferred else SCHEMA_TO_FTM.get(hit.schema, "LegalEntity")
+
+
 def result(hit: Hit, threshold: float) -> dict[str, Any]:
     entity = hit.entity
     return {
         "id": hit.entity_id,
         "caption": entity.caption if entity else hit.name,
-        "schema": SCHEMA_TO_FTM.get(hit.schema, "LegalEntity"),
+        "schema": ftm_schema(hit),
         "properties": entity_properties(entity, hit),
         "datasets": [hit.list_id],
         "referents": [],

@@ -45,7 +45,7 @@ def screen_customers(customers: Path, parties: list[Scored]) -> tuple[list[dict[
     screener = build_screener(parties_as_entities(parties))
     found, screened = [], 0
     for row in read_records(customers):
-        if row.record is None:
+        if row.record is None or row.error is not None:  # unreadable: nothing to screen
             continue
         screened += 1
         for hit in screener.screen(row.record, limit=1):

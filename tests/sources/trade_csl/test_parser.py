@@ -239,3 +239,45 @@ def test_truncated_json_is_refused_with_its_line(tmp_path: Path):
         parse(path)
     assert err.value.location.file == str(path)
     assert err.value.location.line is not None and err.value.location.line > 10
+
+
+def _open_quote_variants() -> list[tuple[str, bytes, int, str]]:
+    """The fixture with a quote left open: (case, file content, line, field of the quote)."""
+    data = CSV.read_bytes()
+    cut = data[:data.index(b"ShuLong Road") + len(b"ShuLong Road")]  # a download cut short
+    lines = data.splitlines(keepends=True)
+    del lines[18]  # the duplicate id, which strict would refuse first
+    unclosed = b"".join(lines[:-1] + [lines[-1].rstrip(b'"\n') + b"\n"])
+    return [("cut in a quoted address", cut, 10, "addresses"),
+            ("last field never closed", unclosed, 23, "ids"),
+            ("header never closed", b'_id,"source,name\nx1,Entity List (EL),Z\n', 1, "column 2")]
+
+
+@pytest.mark.parametrize(("case", "data", "line", "field"), _open_quote_variants())
+@pytest.mark.parametrize("strict", [False, True])
+def test_unterminated_quote_is_an_error_naming_file_line_field(tmp_path: Path, case: str,
+                                                               data: bytes, line: int,
+                                                               field: str, strict: bool):
+    path = tmp_path / "consolidated.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="unterminated quote") as err:
+        parse(path, strict=strict)
+    assert (err.value.location.file, err.value.location.line, err.value.location.field) == (
+        str(path), line, field)
+    assert f"line {line}" in err.value.message
+
+
+def test_quoted_fields_across_lines_still_read(tmp_path: Path):
+    lines = CSV.read_text("utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace(",Scientific Studies", ',"Scientific\nStudies')
+    lines[2] = lines[2].replace("Center Employee,", 'Center Employee",')
+    path = tmp_path / "consolidated.csv"
+    path.write_text("".join(lines), "utf-8")
+    entities, report = parse(path)
+    assert len(entities) == 22
+    assert not [s for s in report.skipped if s.reason != "duplicate id"]
+    found = by_id(entities)
+    assert found["us_ofac_sdn:21944"].properties["title"] == [
+        "Scientific Studies and Research Center Employee"]
+    after = found["us_ofac_sdn:17291"].provenance
+    assert after is not None and after.line == 5  # the row after the two-line record

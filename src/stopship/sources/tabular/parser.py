@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from stopship.csvquote import Lines
 from stopship.errors import ConfigError, InputError, Location
 from stopship.model import Address, Entity, Provenance, normalise_schema
 from stopship.model.countries import to_code
@@ -81,34 +82,37 @@ class TabularSource(Source):
 
     def _csv_rows(self, path: Path, report: ParseReport) -> Iterator[tuple[int, Row | None]]:
         decoded = decode(read_bytes(path), self.mapping.encoding)
-        lines = io.StringIO(decoded.text, newline="").readlines()
-        reader = csv.reader(lines, delimiter=self.mapping.delimiter)
+        delimiter = self.mapping.delimiter
+        lines = Lines(io.StringIO(decoded.text, newline=""))
+        reader = csv.reader(lines, delimiter=delimiter)
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
             raise InputError("empty file: no header row", Location(str(path), 1)) from None
         except csv.Error as exc:
             raise InputError(f"malformed CSV header: {exc}", Location(str(path), 1)) from exc
+        if opened := lines.end_record(delimiter):
+            raise opened.error(str(path), [])  # the header cell is the swallowed text
         self._check_columns(path, header)
-        start = reader.line_num + 1
         while True:
+            start = lines.count + 1
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
+                lines.end_record(delimiter)
                 report.skip(path, start, None, f"malformed CSV: {exc}")
                 yield start, None
-                start = reader.line_num + 1
                 continue
-            if reader.line_num == len(lines):
+            if opened := lines.end_record(delimiter):
                 # The csv module reads a quote left open as a field running to the end of
                 # the file, swallowing every row after it: refuse the file, whatever strict.
-                self._check_closed(path, lines, start, header)
-            line, start = start, reader.line_num + 1
+                raise opened.error(str(path), header)
+            line, end = start, lines.count
             if not any(c.strip() for c in cells):
                 continue
-            if decoded.bad_lines.intersection(range(line, start)):
+            if decoded.bad_lines.intersection(range(line, end + 1)):
                 report.skip(path, line, None, f"invalid {self.mapping.encoding} byte sequence")
                 yield line, None
             elif len(cells) > len(header):
@@ -118,19 +122,6 @@ class TabularSource(Source):
             else:
                 yield line, dict(zip(header, cells + [""] * (len(header) - len(cells)),
                                      strict=True))
-
-    def _check_closed(self, path: Path, lines: list[str], start: int, header: list[str]) -> None:
-        """InputError naming the line and column when the record starting at line ``start``
-        (the last one of the file) leaves a quoted field open."""
-        opened = _open_quote(lines[start - 1:], self.mapping.delimiter)
-        if opened is None:
-            return
-        index, offset = opened
-        line = start + offset
-        column = header[index] if index < len(header) else f"column {index + 1}"
-        raise InputError(f"unterminated quote: the quoted field opened on this line is never "
-                         f"closed, so lines {line}-{len(lines)} would be read as one value",
-                         Location(str(path), line, column))
 
     def _xlsx_rows(self, path: Path) -> Iterator[tuple[int, Row | None]]:
         import openpyxl
@@ -287,28 +278,6 @@ def stable_id(*parts: str) -> str:
     the same list file always gives the same ids."""
     norm = "|".join(" ".join(unicodedata.normalize("NFKC", p).casefold().split()) for p in parts)
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
-
-
-def _open_quote(record: Sequence[str], delimiter: str, quote: str = '"') -> tuple[int, int] | None:
-    """For the lines of one CSV record: (field index, line offset) of a quoted field left
-    open at its end, or None. Reads as the csv module's default (lenient) dialect does: a
-    quote opens quoting only at a field's start, two quotes inside are one, and text after
-    a closing quote ends the quoting."""
-    field, opened_at = 0, 0
-    state = "start"  # start | plain | quoted | closing (a quote seen inside quoting)
-    for offset, text in enumerate(record):
-        for ch in text:
-            if state == "quoted":
-                state = "closing" if ch == quote else state
-            elif state == "closing" and ch == quote:
-                state = "quoted"
-            elif ch == delimiter:
-                field, state = field + 1, "start"
-            elif state == "start" and ch == quote:
-                state, opened_at = "quoted", offset
-            elif ch not in "\r\n":
-                state = "plain"
-    return (field, opened_at) if state == "quoted" else None
 
 
 def _address(text: str, country: str | None) -> Address | None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from stopship.csvquote import Lines
 from stopship.errors import InputError, Location
 from stopship.model import Entity, Provenance
 from stopship.model.countries import to_code
@@ -95,30 +96,37 @@ class TradeCslSource(Source):
     def _csv_records(self, path: Path, data: bytes, report: ParseReport,
                      delimiter: str) -> Iterator[tuple[int, CslRecord | None]]:
         decoded = decode(data, "utf-8")
-        reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
+        lines = Lines(io.StringIO(decoded.text, newline=""))
+        reader = csv.reader(lines, delimiter=delimiter)
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
             raise InputError("empty file: no header row", Location(str(path), 1)) from None
+        if opened := lines.end_record(delimiter):
+            raise opened.error(str(path), [])  # the header cell is the swallowed text
         for column in self.required:
             if column not in header:
                 raise InputError(f"missing column {column!r} (is this a CSL file?)",
                                  Location(str(path), 1, column))
-        start = reader.line_num + 1
         while True:
+            start = lines.count + 1
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
+                lines.end_record(delimiter)
                 report.rows_read[str(path)] += 1
                 report.skip(path, start, None, f"malformed CSV: {exc}")
-                start = reader.line_num + 1
                 continue
-            line, start = start, reader.line_num + 1
+            if opened := lines.end_record(delimiter):
+                # The csv module reads a quote left open as a field running to the end of
+                # the file, swallowing every row after it: refuse the file, whatever strict.
+                raise opened.error(str(path), header)
+            line, end = start, lines.count
             if not any(cell.strip() for cell in row):
                 continue
-            if decoded.bad_lines.intersection(range(line, start)):
+            if decoded.bad_lines.intersection(range(line, end + 1)):
                 report.rows_read[str(path)] += 1
                 report.skip(path, line, None, "invalid UTF-8 byte sequence")
                 continue

@@ -1,0 +1,110 @@
+"""A CSV quote left open: the one check every CSV reader of stopship shares.
+
+Python's csv module (its default, lenient dialect) reads a quoted field that is never
+closed as one value running to the end of the input, without an error: every row after
+the opening quote disappears into that value. A reader hands its lines to ``csv.reader``
+through ``Lines`` and, after each record, asks ``Lines.end_record`` whether that record ran
+to the end of the input with a quote still open. List parsers refuse such a file
+(``OpenQuote.error``); the customer reader reports the record as a bad row
+(``OpenQuote.reason``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from stopship.errors import InputError, Location
+
+
+@dataclass(frozen=True, slots=True)
+class OpenQuote:
+    """Where a quote that is never closed opened: its 1-based ``line``, the 0-based index
+    of its ``field``, and the input's ``last_line`` (all the lines from ``line`` to
+    ``last_line`` were read as one value)."""
+
+    line: int
+    field: int
+    last_line: int
+
+    def column(self, header: Sequence[str]) -> str:
+        """The header name of the field, or ``column N`` past the header's end."""
+        name = header[self.field].strip() if self.field < len(header) else ""
+        return name or f"column {self.field + 1}"
+
+    def reason(self, header: Sequence[str]) -> str:
+        lines = (f"line {self.line}" if self.line == self.last_line
+                 else f"lines {self.line}-{self.last_line}")
+        return (f"unterminated quote: the quoted field in column {self.column(header)!r} "
+                f"opened on line {self.line} is never closed, so {lines} would be read as "
+                f"one value")
+
+    def error(self, file: str, header: Sequence[str]) -> InputError:
+        """The InputError located at the file, line and column of the quote."""
+        return InputError(self.reason(header), Location(file, self.line, self.column(header)))
+
+
+class Lines(Iterator[str]):
+    """The lines of a CSV text for ``csv.reader``, keeping those of the record being read
+    and noting when the input ends. Line endings must be kept (``newline=""``)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._record: list[str] = []
+        self.count = 0  # lines handed out so far: the last line of the record just read
+        self.ended = False
+
+    def __iter__(self) -> Lines:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            line = next(self._lines)
+        except StopIteration:
+            self.ended = True
+            raise
+        self.count += 1
+        self._record.append(line)
+        return line
+
+    @property
+    def record_start(self) -> int:
+        """The 1-based line where the record being read starts (the one just returned by
+        ``csv.reader``, until ``end_record``)."""
+        return self.count - len(self._record) + 1
+
+    def end_record(self, delimiter: str = ",", quote: str = '"') -> OpenQuote | None:
+        """Call after each record ``csv.reader`` returns (or fails on): the quote that
+        record left open when it ran to the end of the input, else None. The next line
+        read starts the next record."""
+        record, self._record = self._record, []
+        if not self.ended:
+            return None
+        opened = open_quote(record, delimiter, quote)
+        if opened is None:
+            return None
+        field, offset = opened
+        return OpenQuote(self.count - len(record) + 1 + offset, field, self.count)
+
+
+def open_quote(record: Sequence[str], delimiter: str = ",",
+               quote: str = '"') -> tuple[int, int] | None:
+    """For the lines of one CSV record: (field index, line offset) of a quoted field left
+    open at its end, or None. Reads as the csv module's default (lenient) dialect does: a
+    quote opens quoting only at a field's start, two quotes inside are one, and text after
+    a closing quote ends the quoting."""
+    field, opened_at = 0, 0
+    state = "start"  # start | plain | quoted | closing (a quote seen inside quoting)
+    for offset, text in enumerate(record):
+        for ch in text:
+            if state == "quoted":
+                state = "closing" if ch == quote else state
+            elif state == "closing" and ch == quote:
+                state = "quoted"
+            elif ch == delimiter:
+                field, state = field + 1, "start"
+            elif state == "start" and ch == quote:
+                state, opened_at = "quoted", offset
+            elif ch not in "\r\n":
+                state = "plain"
+    return (field, opened_at) if state == "quoted" else None
