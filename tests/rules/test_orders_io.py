@@ -103,6 +103,24 @@ def test_read_flat_csv_fixture():
     assert first.route.transit == ["TR", "GE"]
 
 
+def test_flat_csv_with_a_quote_never_closed_reports_the_lines_it_swallowed(tmp_path):
+    good = (FIXTURES / "orders.csv").read_text("utf-8")
+    header, *rows = good.splitlines(keepends=True)
+    # CSV-1's rows, then a CSV-2 row whose buyer name opens a quote that never closes
+    csv1 = [r for r in rows if r.startswith("CSV-1")]
+    bad = "CSV-2,2024-04-11,USD,no" + ',"Unclosed Trading' + "\n"
+    path = tmp_path / "orders.csv"
+    path.write_text(header + "".join(csv1) + bad + "".join(csv1).replace("CSV-1", "CSV-3"))
+    read = read_orders(path, strict=False)
+    assert [o.id for o in read.orders] == ["CSV-1"]
+    [problem] = read.problems
+    line = 2 + len(csv1)
+    assert problem.location.line == line and problem.location.field == "placed_in"
+    assert "never closed" in problem.message and f"lines {line}-" in problem.message
+    with pytest.raises(ValidationError):
+        read_orders(path)
+
+
 def test_read_flat_xlsx(tmp_path):
     book = Workbook()
     sheet = book.active

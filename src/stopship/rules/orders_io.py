@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from stopship.csvquote import Lines
 from stopship.errors import Location, Problem, ValidationError
 from stopship.model.countries import to_code
 from stopship.model.entity import normalise_schema
@@ -298,16 +299,35 @@ def _raw_records(source: str | Path, fmt: str) -> Iterator[RawRecord]:
         for raw in data if isinstance(data, list) else [data]:
             yield raw, None, []
         return
-    rows = _csv_rows(source) if fmt == "csv" else _xlsx_rows(source)
+    rows = _csv_rows(source, name) if fmt == "csv" else _xlsx_rows(source)
     yield from _from_flat(rows, name)
 
 
-def _csv_rows(source: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(_text(source)))
-    yield from enumerate(reader, 2)
+# a flat row: (line where it starts, its cells by header name, the problem it has if any)
+FlatRow = tuple[int, dict[str, Any], "Problem | None"]
 
 
-def _xlsx_rows(source: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(source: str | Path, name: str) -> Iterator[FlatRow]:
+    """The CSV's rows by header name. A record whose quote is never closed (the csv module
+    would read the rest of the file into it) comes back as a problem, not as a row."""
+    lines = Lines(io.StringIO(_text(source)))
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        return
+    if opened := lines.end_record():
+        raise ValidationError([Problem(opened.reason([]), Location(name, opened.line))])
+    for values in reader:
+        start = lines.record_start
+        if opened := lines.end_record():
+            yield start, {}, Problem(opened.reason(header) + "; no order was read from them",
+                                     Location(name, opened.line, opened.column(header)))
+            continue
+        if any(v.strip() for v in values):
+            yield start, dict(zip(header, values, strict=False)), None
+
+
+def _xlsx_rows(source: str | Path) -> Iterator[FlatRow]:
     from openpyxl import load_workbook
 
     book = load_workbook(source, read_only=True, data_only=True)
@@ -316,15 +336,18 @@ def _xlsx_rows(source: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     for n, values in enumerate(rows, 2):
         if values and any(v not in (None, "") for v in values):
-            yield n, dict(zip(header, values, strict=False))
+            yield n, dict(zip(header, values, strict=False)), None
     book.close()
 
 
-def _from_flat(rows: Iterator[tuple[int, dict[str, Any]]], name: str) -> Iterator[RawRecord]:
+def _from_flat(rows: Iterator[FlatRow], name: str) -> Iterator[RawRecord]:
     """Group flat rows by ``order_id`` (rows of one order must be adjacent) into raw orders."""
     current: dict[str, Any] | None = None
     first_line: int | None = None
-    for n, row in rows:
+    for n, row, problem in rows:
+        if problem is not None:
+            yield None, n, [problem]
+            continue
         row = {str(k).strip().lower(): v for k, v in row.items() if k}
         oid = str(row.get("order_id") or "").strip()
         if not oid:

@@ -132,3 +132,19 @@ def test_export_then_import_gives_equal_entities(tmp_path_factory, sample):
     tmp_path = tmp_path_factory.mktemp("ftm")
     back = roundtrip(sample, tmp_path)
     assert [_carried(e) for e in back] == [_carried(e) for e in sample]
+
+
+def test_entity_of_guessed_type_exports_as_legal_entity_unless_it_needs_organization(
+        tmp_path: Path):
+    entities = list(get_source("us_trade_csl").parse([CSL], ParseReport()))
+    guessed = [e for e in entities if e.flags.get("schema_inferred")]
+    assert guessed, "the CSL fixture holds rows without a type"
+    for entity in guessed:
+        assert ftm_schema(entity) == "LegalEntity"
+    back = roundtrip(guessed, tmp_path)
+    assert [b.schema for b in back] == [e.schema for e in guessed]
+    assert [b.flags for b in back] == [e.flags for e in guessed]
+    with_cage = Entity(list_id="x", native_id="1", schema="organization",
+                       names=[Name("ACME AERO")], flags={"schema_inferred": True},
+                       identifiers=[Identifier("cage", "1ABC2")])
+    assert ftm_schema(with_cage) == "Organization"

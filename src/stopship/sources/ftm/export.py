@@ -1,7 +1,8 @@
 """Export list entities as FollowTheMoney entities (dicts ready for JSON lines).
 
 person -> Person, organization -> Organization (Company when it has a KPP or BIK, which
-only Company carries), vessel -> Vessel, aircraft -> Airplane. Each value goes to the FtM
+only Company carries; LegalEntity when the list gave no type and the loader guessed it),
+vessel -> Vessel, aircraft -> Airplane. Each value goes to the FtM
 property named in ``source.yaml``, and only when the target schema has that property.
 A structured address also becomes an ``Address`` entity referenced by ``addressEntity``.
 
@@ -35,8 +36,18 @@ def ftm_id(entity: Entity) -> str:
 
 
 def ftm_schema(entity: Entity) -> str:
+    """The FtM schema of ``entity``; LegalEntity (a party of unknown kind) when the list
+    gave no type and the loader guessed one (``flags.schema_inferred``)."""
     t = tables()
     schema = t.export_schemas[entity.schema]
+    if entity.flags.get("schema_inferred") and schema == "Organization":
+        # LegalEntity lacks a few of Organization's properties: keep Organization when
+        # an identifier needs one of them (a CAGE code, an IMO number)
+        legal = set(t.thing_props) | set(t.schema_props["LegalEntity"])
+        reverse = _reverse(t.identifiers)
+        if all(reverse.get(i.scheme) in legal for i in entity.identifiers
+               if reverse.get(i.scheme) in t.schema_props[schema]):
+            return "LegalEntity"
     if schema == "Organization":
         reverse = _reverse(t.identifiers)
         if any(reverse.get(i.scheme) in t.company_only for i in entity.identifiers):
