@@ -20,7 +20,7 @@ from stopship.cases.db import make_engine
 from stopship.cli.main import app
 
 runner = CliRunner()
-COMMANDS = [["serve"], ["db", "upgrade"], ["db", "rescreen"], ["audit", "verify"], ["audit", "export"],
+COMMANDS = [["serve"], ["db", "upgrade"], ["db", "rescreen"], ["db", "import-customers"], ["audit", "verify"], ["audit", "export"],
             ["users", "add"], ["users", "key"]]
 
 

@@ -54,18 +54,8 @@ def hit_payload(hit: Hit) -> dict[str, Any]:
     return data
 
 
-def _open_case(conn: Connection, subject: Subject, stamp: str) -> int:
-    col = cases.c.customer_id if subject.kind == "customer" else cases.c.order_id
-    row = conn.execute(select(cases.c.id).where(and_(col == subject.id,
-                                                     cases.c.status == "open"))).first()
-    if row:
-        return int(row.id)
-    values: dict[str, Any] = {"status": "open", "created_at": stamp, "updated_at": stamp}
-    values["customer_id" if subject.kind == "customer" else "order_id"] = subject.id
-    case_id = new_id(conn.execute(cases.insert().values(**values)))
-    audit.append(conn, "system", "case.open", subject_type="case", subject_id=case_id,
-                 details={"subject": subject.key})
-    return case_id
+Found = tuple[Subject, QueryRecord, list[Hit]]
+_IN = 500  # values per IN (...) lookup
 
 
 def record_hits(conn: Connection, subject: Subject, query: QueryRecord, hits: list[Hit],
@@ -74,49 +64,125 @@ def record_hits(conn: Connection, subject: Subject, query: QueryRecord, hits: li
                 source: str = "screening") -> list[int]:
     """Open alerts for the hits at or above ``threshold``; returns the new alert ids.
     Already-known (subject, entity, version) keys and cleared ones open nothing."""
-    new_ids: list[int] = []
+    return record_hits_many(conn, [(subject, query, hits)], actor=actor, lists=lists,
+                            threshold=threshold, deltas=deltas, source=source)
+
+
+def record_hits_many(conn: Connection, found: list[Found], *, actor: str,
+                     lists: dict[str, str], threshold: float,
+                     deltas: dict[str, dict[str, Any]] | None = None,
+                     source: str = "screening") -> list[int]:
+    """``record_hits`` for many (subject, query, hits), with the same outcome as calling
+    it for each in turn (same alerts, cases and audit events, in the same order), but with
+    the lookups (clears, known alerts, open cases) and the inserts done in bulk."""
+    wanted = [(s, q, h) for s, q, hs in found for h in hs if h.score >= threshold]
+    if not wanted:
+        return []
     stamp = now()
-    for hit in hits:
-        if hit.score < threshold:
-            continue
+    subjects = sorted({s.key for s, _q, _h in wanted})
+    known: set[tuple[str, str, str]] = set()
+    cleared: set[tuple[str, str, str]] = set()
+    ever_cleared: set[tuple[str, str]] = set()
+    for part in _parts(subjects):
+        known.update((str(r[0]), str(r[1]), str(r[2])) for r in conn.execute(
+            select(alerts.c.subject_key, alerts.c.entity_id, alerts.c.entity_version)
+            .where(alerts.c.subject_key.in_(part))))
+        for r in conn.execute(select(clears.c.subject_key, clears.c.entity_id,
+                                     clears.c.entity_version)
+                              .where(clears.c.subject_key.in_(part))):
+            cleared.add((str(r[0]), str(r[1]), str(r[2])))
+            ever_cleared.add((str(r[0]), str(r[1])))
+    cases_of = _open_cases(conn, [(s.kind, s.id) for s, _q, _h in wanted])
+    new_cases: list[Subject] = []
+    new_case_of: dict[str, int] = {}  # subject key -> its position in new_cases
+    rows: list[dict[str, Any]] = []
+    # per alert: (subject, whether it opens the subject's case, hit, delta)
+    plan: list[tuple[Subject, bool, Hit, dict[str, Any]]] = []
+    for subject, query, hit in wanted:
         version = hit.entity_version or "unversioned"
         key = (subject.key, hit.entity_id, version)
-        cleared = conn.execute(select(clears.c.id).where(and_(
-            clears.c.subject_key == key[0], clears.c.entity_id == key[1],
-            clears.c.entity_version == key[2]))).first()
-        if cleared:
+        if key in cleared or key in known:
             continue
-        exists = conn.execute(select(alerts.c.id).where(and_(
-            alerts.c.subject_key == key[0], alerts.c.entity_id == key[1],
-            alerts.c.entity_version == key[2]))).first()
-        if exists:
-            continue
+        known.add(key)
         payload = hit_payload(hit)
         delta = dict((deltas or {}).get(hit.entity_id) or {})
-        previous = _last_cleared_alert(conn, subject.key, hit.entity_id)
-        if previous is not None:
-            old_entity = loads(previous.hit, {}).get("entity")
-            delta.setdefault("changes", entity_changes(old_entity, payload.get("entity")))
-            delta["previously_cleared"] = {"alert_id": previous.id,
-                                           "entity_version": previous.entity_version}
-        case_id = _open_case(conn, subject, stamp)
-        alert_id = new_id(conn.execute(alerts.insert().values(
-            case_id=case_id,
-            customer_id=subject.id if subject.kind == "customer" else None,
-            order_id=subject.id if subject.kind == "order" else None,
-            subject_key=subject.key, entity_id=hit.entity_id, list_id=hit.list_id,
-            entity_version=version, score=float(hit.score), status="open",
-            hit=dumps(payload), query=dumps(_query_dict(query)),
-            delta=dumps(delta) if delta else None, lists=dumps(lists), source=source,
-            created_at=stamp, updated_at=stamp)))
-        conn.execute(cases.update().where(cases.c.id == case_id).values(updated_at=stamp))
-        audit.append(conn, actor, "alert.open", subject_type="alert", subject_id=alert_id,
-                     lists=lists, details={"subject": subject.key, "entity_id": hit.entity_id,
-                                           "entity_version": version,
-                                           "score": round(hit.score, 4), "source": source,
-                                           "delta": bool(delta)})
-        new_ids.append(alert_id)
-    return new_ids
+        if (subject.key, hit.entity_id) in ever_cleared:
+            previous = _last_cleared_alert(conn, subject.key, hit.entity_id)
+            if previous is not None:
+                old_entity = loads(previous.hit, {}).get("entity")
+                delta.setdefault("changes", entity_changes(old_entity, payload.get("entity")))
+                delta["previously_cleared"] = {"alert_id": previous.id,
+                                               "entity_version": previous.entity_version}
+        opens = subject.key not in cases_of and subject.key not in new_case_of
+        if opens:
+            new_case_of[subject.key] = len(new_cases)
+            new_cases.append(subject)
+        plan.append((subject, opens, hit, delta))
+        rows.append({
+            "case_id": cases_of.get(subject.key),
+            "customer_id": subject.id if subject.kind == "customer" else None,
+            "order_id": subject.id if subject.kind == "order" else None,
+            "subject_key": subject.key, "entity_id": hit.entity_id, "list_id": hit.list_id,
+            "entity_version": version, "score": float(hit.score), "status": "open",
+            "hit": dumps(payload), "query": dumps(_query_dict(query)),
+            "delta": dumps(delta) if delta else None, "lists": dumps(lists),
+            "source": source, "created_at": stamp, "updated_at": stamp})
+    if not rows:
+        return []
+    case_ids = _insert_ids(conn, cases, [
+        {"status": "open", "created_at": stamp, "updated_at": stamp,
+         "customer_id": s.id if s.kind == "customer" else None,
+         "order_id": s.id if s.kind == "order" else None} for s in new_cases])
+    for row, (subject, _opens, _hit, _delta) in zip(rows, plan, strict=True):
+        if row["case_id"] is None:
+            row["case_id"] = case_ids[new_case_of[subject.key]]
+    alert_ids = _insert_ids(conn, alerts, rows)
+    touched = sorted({int(r["case_id"]) for r in rows})
+    for part in _parts(touched):
+        conn.execute(cases.update().where(cases.c.id.in_(part)).values(updated_at=stamp))
+    events: list[audit.EventSpec] = []
+    for alert_id, row, (subject, opens, hit, delta) in zip(alert_ids, rows, plan,
+                                                            strict=True):
+        if opens:
+            events.append(audit.EventSpec.of("system", "case.open", subject_type="case",
+                                             subject_id=row["case_id"],
+                                             details={"subject": subject.key}))
+        events.append(audit.EventSpec.of(
+            actor, "alert.open", subject_type="alert", subject_id=alert_id, lists=lists,
+            details={"subject": subject.key, "entity_id": hit.entity_id,
+                     "entity_version": row["entity_version"], "score": round(hit.score, 4),
+                     "source": source, "delta": bool(delta)}))
+    audit.append_many(conn, events)
+    return alert_ids
+
+
+def _parts(values: list[Any]) -> list[list[Any]]:
+    return [values[i:i + _IN] for i in range(0, len(values), _IN)]
+
+
+def _open_cases(conn: Connection, subjects: list[tuple[str, int]]) -> dict[str, int]:
+    """The open case of each (kind, id) subject that has one (the oldest, if several),
+    by subject key."""
+    out: dict[str, int] = {}
+    for kind, col in (("customer", cases.c.customer_id), ("order", cases.c.order_id)):
+        ids = sorted({i for k, i in subjects if k == kind})
+        for part in _parts(ids):
+            rows = conn.execute(select(cases.c.id, col).where(and_(
+                col.in_(part), cases.c.status == "open")).order_by(cases.c.id))
+            for case_id, subject_id in rows:
+                out.setdefault(f"{kind}:{subject_id}", int(case_id))
+    return out
+
+
+def _insert_ids(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows, in order; their new primary keys, in the same order."""
+    if not rows:
+        return []
+    if len(rows) == 1:
+        return [new_id(conn.execute(table.insert().values(**rows[0])))]
+    result = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
+                          rows)
+    return [int(r[0]) for r in result]
 
 
 def _last_cleared_alert(conn: Connection, subject_key: str, entity_id: str) -> Any:

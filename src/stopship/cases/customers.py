@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from anyascii import anyascii
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
-from stopship.cases.prepared import PREPARED_VERSION, encode
+from stopship.cases.bulk import insert_rows, next_ids, one_of, update_rows
+from stopship.cases.prepared import PREPARED_VERSION, Encoder
 from stopship.cases.tables import customer_keys, customers
-from stopship.cases.util import dumps, loads, new_id, now
+from stopship.cases.util import dumps, loads, now
 from stopship.errors import InputError, Location, Problem, ValidationError
 from stopship.screening.types import QueryRecord
 
@@ -128,54 +128,114 @@ def read_file(path: Path) -> list[CustomerRecord]:
     return records
 
 
-def upsert(conn: Connection, records: Iterable[CustomerRecord]) -> list[tuple[int, bool]]:
-    """Insert or update customers by external id; returns (id, changed) for each record.
-    Unchanged records are not rewritten (and need no re-screening)."""
+BATCH = 20_000  # records looked up and written together
+_COLUMNS = ("id", "external_id", "name", "schema", "country", "dob", "address", "identifiers",
+            "key_count", "prepared", "prepared_version", "created_at", "updated_at")
+_UPDATED = ("name", "schema", "country", "dob", "address", "identifiers", "key_count",
+            "prepared", "prepared_version", "updated_at")
+
+
+def _values(rec: CustomerRecord) -> dict[str, Any]:
+    return {"name": rec.name, "schema": rec.schema, "country": rec.country, "dob": rec.dob,
+            "address": rec.address, "identifiers": dumps(rec.identifiers)}
+
+
+def upsert(conn: Connection, records: Iterable[CustomerRecord], processes: int = 1
+           ) -> list[tuple[int, bool]]:
+    """Insert or update customers by external id; returns (id, changed) for each record,
+    in order (a repeated external id updates the row its first occurrence wrote).
+    Unchanged records are not rewritten (and need no re-screening). Records go in
+    batches: one lookup of the known ones, their names prepared (``prepared.Encoder``,
+    in ``processes`` forked workers for large imports) and the rows written in bulk
+    (``stopship.cases.bulk``)."""
+    records = list(records)
+    # into an empty table, only the external ids this import wrote need looking up
+    existing = conn.execute(select(customers.c.id).limit(1)).first() is not None
+    if existing and conn.dialect.name == "postgresql" and len(records) > BATCH:
+        # statistics of a table just filled may still say it is empty, and a plan for
+        # an empty table scans it whole for every lookup
+        conn.exec_driver_sql("ANALYZE customers")
+    written: set[str] = set()
     out: list[tuple[int, bool]] = []
-    stamp = now()
-    for rec in records:
-        values = {"name": rec.name, "schema": rec.schema, "country": rec.country,
-                  "dob": rec.dob, "address": rec.address,
-                  "identifiers": dumps(rec.identifiers)}
-        row = conn.execute(select(customers).where(
-            customers.c.external_id == rec.external_id)).first()
-        if row is None:
-            cid = new_id(conn.execute(customers.insert().values(
-                external_id=rec.external_id, created_at=stamp, updated_at=stamp, **values)
-            ))
-            changed = True
-        else:
-            cid = row.id
-            changed = any(getattr(row, k) != v for k, v in values.items())
-            if changed:
-                conn.execute(customers.update().where(customers.c.id == cid)
-                             .values(updated_at=stamp, **values))
-                conn.execute(delete(customer_keys).where(customer_keys.c.customer_id == cid))
-        if changed:
-            keys = name_keys(rec.name)
-            conn.execute(customers.update().where(customers.c.id == cid)
-                         .values(key_count=len(keys), prepared=encode(rec.query(cid)),
-                                 prepared_version=PREPARED_VERSION))
-            if keys:
-                conn.execute(insert(customer_keys),
-                             [{"customer_id": cid, "key": k} for k in sorted(keys)])
-        out.append((cid, changed))
+    with Encoder(processes) as encoder:
+        for batch in _batches(records):
+            out += _upsert_batch(conn, batch, encoder, existing, written)
     return out
 
 
-def bulk_insert(conn: Connection, records: list[CustomerRecord], start_id: int) -> None:
-    """Fast path for large initial loads (benchmarks): plain inserts, no update check."""
+def _batches(records: Iterable[CustomerRecord]) -> Iterator[list[CustomerRecord]]:
+    """Batches of at most ``BATCH`` records with distinct external ids, in order."""
+    batch: list[CustomerRecord] = []
+    ids: set[str] = set()
+    for rec in records:
+        if len(batch) >= BATCH or rec.external_id in ids:
+            yield batch
+            batch, ids = [], set()
+        batch.append(rec)
+        ids.add(rec.external_id)
+    if batch:
+        yield batch
+
+
+def _upsert_batch(conn: Connection, batch: list[CustomerRecord], encoder: Encoder,
+                  existing: bool, written: set[str]) -> list[tuple[int, bool]]:
+    """One batch of ``upsert``: look up the records that may exist (all of them when the
+    table had rows before the import, else those this import wrote already), then
+    write the new and changed ones. ``written`` gains the batch's external ids."""
     stamp = now()
-    conn.execute(insert(customers), [
-        {"id": start_id + i, "external_id": r.external_id, "name": r.name, "schema": r.schema,
-         "country": r.country, "dob": r.dob, "address": r.address,
-         "identifiers": json.dumps(r.identifiers), "key_count": len(name_keys(r.name)),
-         "prepared": encode(r.query()), "prepared_version": PREPARED_VERSION,
-         "created_at": stamp, "updated_at": stamp}
-        for i, r in enumerate(records)])
-    conn.execute(insert(customer_keys), [
-        {"customer_id": start_id + i, "key": k}
-        for i, r in enumerate(records) for k in sorted(name_keys(r.name))])
+    known: dict[str, Any] = {}
+    external = [r.external_id for r in batch]
+    ask = external if existing else [e for e in external if e in written]
+    for start in range(0, len(ask), 500):
+        for stored in conn.execute(select(customers).where(
+                one_of(conn, customers.c.external_id, ask[start:start + 500]))):
+            known[stored.external_id] = stored
+    written.update(external)
+    fresh: list[CustomerRecord] = []
+    changed: list[tuple[int, CustomerRecord]] = []
+    ids: list[int | None] = []
+    flags: list[bool] = []
+    for rec in batch:
+        row = known.get(rec.external_id)
+        if row is None:
+            fresh.append(rec)
+            ids.append(None)
+            flags.append(True)
+            continue
+        was = any(getattr(row, k) != v for k, v in _values(rec).items())
+        ids.append(int(row.id))
+        flags.append(was)
+        if was:
+            changed.append((int(row.id), rec))
+    forms = encoder.encode([r.query() for r in fresh] + [r.query(c) for c, r in changed])
+    new_ids = next_ids(conn, customers, len(fresh))
+    keys: list[tuple[int, str]] = []
+    rows = []
+    for cid, rec, form in zip(new_ids, fresh, forms, strict=False):
+        names = sorted(name_keys(rec.name))
+        keys += [(cid, k) for k in names]
+        v = _values(rec)
+        rows.append((cid, rec.external_id, v["name"], v["schema"], v["country"], v["dob"],
+                     v["address"], v["identifiers"], len(names), form, PREPARED_VERSION,
+                     stamp, stamp))
+    insert_rows(conn, customers, _COLUMNS, rows)
+    if changed:
+        touched = [cid for cid, _r in changed]
+        for start in range(0, len(touched), 500):
+            conn.execute(delete(customer_keys).where(
+                customer_keys.c.customer_id.in_(touched[start:start + 500])))
+        updates = []
+        for (cid, rec), form in zip(changed, forms[len(fresh):], strict=True):
+            names = sorted(name_keys(rec.name))
+            keys += [(cid, k) for k in names]
+            v = _values(rec)
+            updates.append((v["name"], v["schema"], v["country"], v["dob"], v["address"],
+                            v["identifiers"], len(names), form, PREPARED_VERSION, stamp, cid))
+        update_rows(conn, customers, _UPDATED, "id", updates)
+    insert_rows(conn, customer_keys, ("customer_id", "key"), keys)
+    fresh_ids = iter(new_ids)
+    return [(cid if cid is not None else next(fresh_ids), flag)
+            for cid, flag in zip(ids, flags, strict=True)]
 
 
 def row_to_record(row: Any) -> CustomerRecord:

@@ -29,13 +29,14 @@ def version_number(value: Any) -> Any:
 def after_load(engine: Engine, store: Any, list_id: str, old_version: Any, new_version: Any,
                build_screener: Callable[[list[Entity]], Screener], *,
                actor: str = "system", processes: int = 1,
-               blocking: bool = True) -> RescreenResult:
+               blocking: bool = True, clear_order_days: int | None = None) -> RescreenResult:
     """Audit the list load and re-screen customers against what changed."""
     old = version_number(old_version) if old_version is not None else None
     new = version_number(new_version)
     versions = {str(k): str(version_number(v)) for k, v in dict(store.current_versions()).items()}
     result = rescreen_from_store(engine, store, list_id, old, new, build_screener, actor=actor,
-                                 processes=processes, blocking=blocking)
+                                 processes=processes, blocking=blocking,
+                                 clear_order_days=clear_order_days)
     if not result.skipped:
         with engine.begin() as conn:
             audit.append(conn, actor, "list.load", subject_type="list", subject_id=list_id,

@@ -2,10 +2,13 @@
 four-eyes release (or refusal) of an order held or sent to review by any rule.
 
 Open orders are those the server screened whose outcome is not final: ``clear``,
-``review`` or ``held`` (``released`` and ``refused`` are final). On a list delta, each
-open order's parties are screened against the delta's entities; an order with a party
-hit is decided again by the order rule engine over the current lists, its alerts carry
-the delta that caused them, and its stored result says which delta re-decided it.
+``review`` or ``held`` (``released`` and ``refused`` are final, and so are ``shipped`` and
+``cancelled``, reported by the order system through ``close_order``). On a list delta,
+the open orders still worth re-screening (``rescreen_set``: held and reviewed ones
+always, clear ones only while younger than ``CLEAR_ORDER_DAYS``) have their parties
+screened against the delta's entities; an order with a party hit is decided again by
+the order rule engine over the current lists, its alerts carry the delta that caused
+them, and its stored result says which delta re-decided it.
 
 Releasing an order: one person decides (``release`` or ``refuse``) with a reason; a
 release takes effect only when a different person approves it. Every step is audited.
@@ -16,9 +19,11 @@ shared by the API routes and the web pages.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -28,10 +33,28 @@ from stopship import audit
 from stopship.cases.alerts import OPEN_STATUSES, Subject, alert_dict, record_hits
 from stopship.cases.tables import alerts, order_decisions, orders
 from stopship.cases.util import dumps, loads, new_id, now, pending_approval
-from stopship.errors import InputError, Location, NotFoundError
+from stopship.errors import ConfigError, InputError, Location, NotFoundError
 from stopship.screening.types import QueryRecord, Screener
 
 OPEN_ORDER_STATUSES = ("clear", "review", "held")
+# final statuses the order system reports (``close_order``), and from which statuses
+CLOSED_FROM = {"shipped": ("clear", "released"), "cancelled": ("clear", "review", "held")}
+# a clear order screened longer ago than this has shipped (or never will): it is no
+# longer re-screened on a list change; 0 = no age limit. STOPSHIP_CLEAR_ORDER_DAYS
+# overrides it (``clear_order_days``).
+CLEAR_ORDER_DAYS = 30
+
+
+def clear_order_days() -> int:
+    """Days a clear order stays in the re-screen set: ``STOPSHIP_CLEAR_ORDER_DAYS`` or
+    ``CLEAR_ORDER_DAYS``."""
+    raw = os.environ.get("STOPSHIP_CLEAR_ORDER_DAYS", "").strip()
+    if not raw:
+        return CLEAR_ORDER_DAYS
+    if not raw.isdigit():
+        raise ConfigError(f"STOPSHIP_CLEAR_ORDER_DAYS must be a whole number of days "
+                          f"(0 = no limit), not {raw!r}")
+    return int(raw)
 ORDER_STATUS = {"hold": "held", "review": "review", "clear": "clear"}
 ORDER_DECISIONS = ("release", "refuse")
 MAX_REASON = 4000
@@ -67,14 +90,30 @@ def party_queries(external_id: str, payload: dict[str, Any]) -> tuple[Any, list[
                    for i, p in enumerate(order.parties)]
 
 
+def rescreen_set(clear_days: int | None = None, at: datetime | None = None) -> Any:
+    """The orders a list change re-screens: ``held`` and ``review`` ones (a person still
+    has to release or refuse them) whatever their age, and ``clear`` ones screened in the
+    last ``clear_days`` days (all of them with 0). Released, refused, shipped and
+    cancelled orders never. ``None``: ``clear_order_days()``."""
+    if clear_days is None:
+        clear_days = clear_order_days()
+    waiting = orders.c.status.in_(("review", "held"))
+    if clear_days <= 0:
+        return select(orders).where(or_(waiting, orders.c.status == "clear"))
+    since = ((at or datetime.now(UTC)) - timedelta(days=clear_days)).isoformat(
+        timespec="microseconds")
+    return select(orders).where(or_(waiting, and_(orders.c.status == "clear",
+                                                  orders.c.created_at >= since)))
+
+
 def rescreen_orders(conn: Connection, delta_screener: Screener,
                     decider: Callable[[], OrderDecider] | None, *, lists: dict[str, str],
-                    deltas: dict[str, dict[str, Any]], actor: str = "system"
-                    ) -> OrderRescreen:
-    """Re-decide the open orders with a party the delta's entities match."""
+                    deltas: dict[str, dict[str, Any]], actor: str = "system",
+                    clear_days: int | None = None) -> OrderRescreen:
+    """Re-decide the orders of ``rescreen_set(clear_days)`` with a party the delta's
+    entities match."""
     out = OrderRescreen()
-    rows = conn.execute(select(orders).where(orders.c.status.in_(OPEN_ORDER_STATUSES))
-                        .order_by(orders.c.id)).all()
+    rows = conn.execute(rescreen_set(clear_days).order_by(orders.c.id)).all()
     out.open_orders = len(rows)
     built: list[OrderDecider] = []
     for row in rows:
@@ -144,6 +183,33 @@ def default_decider(store: Any, build_screener: Callable[[list[Any]], Screener]
         return OrderScreener(build_screener(entities), ruleset, contacts,
                              list_versions=versions, entity_flags=flags)
     return build
+
+
+def close_order(conn: Connection, order_id: int, status: str, actor: str,
+                reason: str = "") -> str:
+    """Record what the order system reports: the order ``shipped`` (from clear or
+    released) or was ``cancelled`` (from clear, review or held). Both are final: the
+    order is no longer re-screened. Audited as ``order.close``; returns the new status."""
+    if status not in CLOSED_FROM:
+        raise InputError(f"status must be one of {', '.join(CLOSED_FROM)}",
+                         Location(field="status"))
+    row = conn.execute(select(orders).where(orders.c.id == order_id)).first()
+    if row is None:
+        raise NotFoundError(f"no order {order_id}", Location(field="order_id"))
+    if row.status not in CLOSED_FROM[status]:
+        raise InputError(f"order {order_id} is {row.status}: only "
+                         f"{' or '.join(CLOSED_FROM[status])} orders can be {status}",
+                         Location(field="status"))
+    note = (reason or "").strip()
+    if len(note) > MAX_REASON:
+        raise InputError(f"reason longer than {MAX_REASON} characters",
+                         Location(field="reason"))
+    conn.execute(orders.update().where(orders.c.id == order_id)
+                 .values(status=status, updated_at=now()))
+    audit.append(conn, actor, "order.close", subject_type="order", subject_id=order_id,
+                 details={"external_id": row.external_id, "old_status": row.status,
+                          "new_status": status, "reason": note or None})
+    return status
 
 
 # -- rule changes ---------------------------------------------------------------------
@@ -271,7 +337,7 @@ def list_order_decisions(conn: Connection, *, order_id: int | None = None,
 
 
 # -- reading orders (the API and the web pages) -----------------------------------------
-ORDER_STATUSES = ("clear", "review", "held", "released", "refused")
+ORDER_STATUSES = ("clear", "review", "held", "released", "refused", "shipped", "cancelled")
 # what the order list filters on: a status, ``active`` (held or in review: a person has
 # to release or refuse it) or ``pending_approval`` (a release waits for a second person)
 ORDER_FILTERS = ("active", *ORDER_STATUSES, "pending_approval")

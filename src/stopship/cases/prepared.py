@@ -19,9 +19,14 @@ or the names layer changes, the version changes with it and ``backfill`` recompu
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterator
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
@@ -70,6 +75,75 @@ def encode(record: QueryRecord) -> str:
     return json.dumps([renderings, list(idvalues)], ensure_ascii=False, separators=(",", ":"))
 
 
+Wire = tuple[str, str, str | None, str | None, str | None, str | None, tuple[str, ...]]
+
+
+def _wire(record: QueryRecord) -> Wire:
+    return (record.id, record.name, record.schema, record.country, record.dob,
+            record.address, tuple(record.identifiers))
+
+
+def _encode_wires(wires: list[Wire]) -> list[str]:
+    """``encode`` of each record, given as a wire tuple."""
+    return [encode(QueryRecord(rid, name, schema, country, dob, address, list(idents)))
+            for rid, name, schema, country, dob, address, idents in wires]
+
+
+_SEEN = 200_000  # forms an Encoder remembers
+
+
+class Encoder:
+    """``encode`` for many records, in forked workers when there are many of them
+    (``processes``: 1 = in this process, 0 = one per core). Forking needs a
+    single-threaded parent (the CLI, a benchmark); with other threads running (the
+    server) it encodes in-process. Use as a context manager: the workers are started
+    on the first large call and stopped on exit."""
+
+    def __init__(self, processes: int = 1, chunk: int = 5000) -> None:
+        self.processes = processes or os.cpu_count() or 1
+        self.chunk = chunk
+        self._pool: Any = None
+        self._seen: dict[tuple[Any, ...], str] = {}  # recent forms, across calls
+
+    def __enter__(self) -> Encoder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+            gc.unfreeze()
+
+    def encode(self, records: Sequence[QueryRecord]) -> list[str]:
+        """``encode`` of each record, in order; records that repeat another's fields
+        (all but the id), in this call or a recent one, are encoded once."""
+        seen = self._seen
+        keys = [_wire(r) for r in records]
+        if len(seen) + len(keys) > _SEEN:
+            seen.clear()
+        todo: dict[tuple[Any, ...], Wire] = {}
+        for wire in keys:
+            key = wire[1:]
+            if key not in seen and key not in todo:
+                todo[key] = wire
+        seen.update(zip(todo, self._encode(list(todo.values())), strict=True))
+        return [seen[w[1:]] for w in keys]
+
+    def _encode(self, wires: list[Wire]) -> list[str]:
+        if (self.processes <= 1 or len(wires) < 2 * self.chunk
+                or "fork" not in mp.get_all_start_methods() or threading.active_count() > 1):
+            return _encode_wires(wires)
+        if self._pool is None:
+            gc.freeze()  # workers neither scan nor copy the parent's objects
+            self._pool = mp.get_context("fork").Pool(self.processes)
+        out: list[str] = []
+        parts = [wires[i:i + self.chunk] for i in range(0, len(wires), self.chunk)]
+        for part in self._pool.imap(_encode_wires, parts):
+            out.extend(part)
+        return out
+
+
 def decode(text: str | None) -> StoredForm | None:
     """The stored form, or None for a record that cannot be screened."""
     if not text:
@@ -86,20 +160,28 @@ def stale_ids(conn: Connection) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def backfill(conn: Connection, chunk: int = 2000) -> int:
+def backfill(conn: Connection, chunk: int = 20_000, processes: int = 1) -> int:
     """Compute the stored form of every customer that lacks a current one; returns how
-    many were (re)computed."""
+    many were (re)computed. ``processes`` as for ``Encoder``."""
+    ids = stale_ids(conn)
+    with Encoder(processes) as encoder:
+        for start in range(0, len(ids), chunk):
+            refill(conn, ids[start:start + chunk], encoder)
+    return len(ids)
+
+
+def refill(conn: Connection, ids: Sequence[int], encoder: Encoder) -> None:
+    """Compute and store the forms of the given customers (in bulk)."""
+    from stopship.cases.bulk import one_of, update_rows
     from stopship.cases.customers import row_to_record
 
-    ids = stale_ids(conn)
-    for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
-        rows = conn.execute(select(customers).where(customers.c.id.in_(part))).all()
-        for row in rows:
-            conn.execute(customers.update().where(customers.c.id == row.id).values(
-                prepared=encode(row_to_record(row).query(row.id)),
-                prepared_version=PREPARED_VERSION))
-    return len(ids)
+    rows: list[Any] = []
+    for sub in range(0, len(ids), 500):
+        rows += conn.execute(select(customers).where(
+            one_of(conn, customers.c.id, ids[sub:sub + 500]))).all()
+    forms = encoder.encode([row_to_record(r).query(r.id) for r in rows])
+    update_rows(conn, customers, ("prepared", "prepared_version"), "id",
+                [(form, PREPARED_VERSION, r.id) for form, r in zip(forms, rows, strict=True)])
 
 
 def stream(conn: Connection, batch: int = 20_000) -> Iterator[tuple[int, str]]:

@@ -24,12 +24,13 @@ small fraction of the master. Per distinct token the lookups are cached.
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from stopship.cases.prepared import Rendering, StoredForm, decode
+from stopship.cases.prepared import StoredForm
 from stopship.index.candidates import SCORE_MARGIN, CandidateIndex
 from stopship.matching.prepared import Prepared
 
@@ -89,22 +90,24 @@ class Reach:
         """Whether a customer with this stored form could be a candidate."""
         if any("#" + v in self.vocab for v in form.idvalues):
             return True
-        return any(self._rendering(r) for r in form.renderings)
+        return any(self._rendering(r.pairs, r.joined, r.acronym) for r in form.renderings)
 
-    def _rendering(self, rendering: Rendering) -> bool:
+    def _rendering(self, pairs: Sequence[Sequence[str]], joined: Sequence[str],
+                   acronym: str) -> bool:
         """The engine's keep test (``CandidateIndex.candidates``) with every list name's
-        shared weight over-estimated: each token the name can meet counts in full."""
-        if not rendering.pairs:
+        shared weight over-estimated: each token the name can meet counts in full. Takes
+        a ``Rendering``'s fields (or their JSON lists)."""
+        if not pairs:
             return False
         vocab = self.vocab
-        if any(j in vocab for j in rendering.joined):
+        if any(j in vocab for j in joined):
             return True  # joined words: weights shift; let the engine judge
-        if rendering.acronym and rendering.acronym in vocab:
+        if acronym and acronym in vocab:
             return True
         total = 0.0
         acc: dict[int, float] = {}
         known: list[tuple[float, dict[int, float]]] = []
-        for token, key in rendering.pairs:
+        for token, key in pairs:
             weight, names, splits = self.token(token, key)
             if splits:
                 return True
@@ -152,8 +155,12 @@ class Reach:
         masters repeat names)."""
         hit = self._forms.get(text)
         if hit is None:
-            stored = decode(text)
-            hit = stored is not None and self.form(stored)
+            # the JSON lists of ``prepared.decode``, tested without building dataclasses
+            renderings, idvalues = json.loads(text) if text else ([], [])
+            vocab = self.vocab
+            hit = (any("#" + v in vocab for v in idvalues)
+                   or any(self._rendering(pairs, joined, acr)
+                          for pairs, joined, acr in renderings))
             if len(self._forms) > 300_000:
                 self._forms.clear()
             self._forms[text] = hit

@@ -3,17 +3,23 @@
 
 1. Take the delta's added and changed entities (removed ones cannot create alerts).
 2. Build a screener over just those entities.
-3. Find the candidate customers. With the real engine: run every customer's stored
-   prepared name (``stopship.cases.prepared``) through a bound of the engine's own
-   retrieval over the delta's index (``stopship.cases.reach``), which lets through every
-   customer the engine could find a hit for. With a screener that has no candidate index
-   (test doubles): blocking keys (``customers.name_keys``) and a loose similarity
-   pre-filter (``prefilter``). ``blocking=False`` takes every customer.
-4. Screen the candidates; new alerts carry the delta (the changed fields) that caused them.
-5. Screen the open orders' parties against the delta's index; an order with a hit is
-   decided again by the order rule engine (``order_decider``; ``rescreen_from_store``
-   builds one over the store's current lists) and its alerts carry the delta; without a
-   rule engine a matching ``clear`` order goes to ``review`` (``stopship.cases.orders``).
+3. Find and screen the candidate customers. With the real engine
+   (``stopship.cases.sweep``): every customer's stored prepared form
+   (``stopship.cases.prepared``) is run through a bound of the engine's own retrieval
+   over the delta's index (``stopship.cases.reach``), which lets through every customer
+   the engine could find a hit for, and the survivors are screened, each distinct
+   record once, in forked workers that read the database themselves. With a screener
+   that has no candidate index (test doubles): blocking keys (``customers.name_keys``)
+   and a loose similarity pre-filter (``prefilter``). ``blocking=False`` takes every
+   customer.
+4. New alerts carry the delta (the changed fields) that caused them; they are written
+   in bulk (``alerts.record_hits_many``).
+5. Screen the parties of the orders still worth it (``orders.rescreen_set``: held and
+   reviewed orders, clear ones screened in the last ``CLEAR_ORDER_DAYS`` days) against
+   the delta's index; an order with a hit is decided again by the order rule engine
+   (``order_decider``; ``rescreen_from_store`` builds one over the store's current lists)
+   and its alerts carry the delta; without a rule engine a matching ``clear`` order goes
+   to ``review`` (``stopship.cases.orders``).
 A run is recorded per (list, old version, new version) and is not repeated.
 """
 
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from anyascii import anyascii
@@ -31,15 +37,17 @@ from sqlalchemy.engine import Engine
 
 from stopship import audit
 from stopship.cases import prepared
+from stopship.cases.alerts import Found, Subject, record_hits_many
 from stopship.cases.customers import name_keys
 from stopship.cases.db import reader
 from stopship.cases.orders import OrderDecider, OrderRescreen, default_decider, rescreen_orders
-from stopship.cases.reach import Reach, engine_index, reachable_ids
+from stopship.cases.reach import Reach, engine_index
 from stopship.cases.screening import screen_customer_ids
+from stopship.cases.sweep import sweep
 from stopship.cases.tables import customer_keys, customers, rescreen_runs
 from stopship.cases.util import now
 from stopship.model import Entity
-from stopship.screening.types import Screener
+from stopship.screening.types import Hit, Screener
 
 KEY_CHUNK = 500
 PREFILTER = 50.0  # token-set ratio below which a blocked customer is not scored
@@ -200,15 +208,24 @@ def prefilter(engine: Engine, found: dict[int, set[int]], texts: list[str],
     return sorted(keep)
 
 
-def reachable_customers(engine: Engine, reach: Reach, processes: int = 1) -> list[int]:
-    """Ids of the customers ``reach`` lets through (stored forms filled in first)."""
+def fill_prepared(engine: Engine, processes: int = 1, chunk: int = 20_000) -> int:
+    """Compute the stored prepared forms that are missing or stale (rows imported before
+    the column existed, or prepared by older names code); returns how many. One short
+    transaction per ``chunk`` customers, so a server keeps writing meanwhile (a form
+    written is current; a run stopped half-way leaves the rest to the next)."""
     with engine.connect() as conn:
         missing = prepared.stale_ids(conn)
-    if missing:
-        with engine.begin() as conn:
-            prepared.backfill(conn)
-    with reader(engine).connect() as conn:
-        return reachable_ids(prepared.stream(conn), reach, processes)
+    with prepared.Encoder(processes) as encoder:
+        for start in range(0, len(missing), chunk):
+            with engine.begin() as conn:
+                prepared.refill(conn, missing[start:start + chunk], encoder)
+    return len(missing)
+
+
+def _with_entities(hits: list[Hit], by_id: dict[str, Entity]) -> list[Hit]:
+    """Hits with their list entity attached (workers send them without it)."""
+    return [h if h.entity is not None else replace(h, entity=by_id.get(h.entity_id))
+            for h in hits]
 
 
 def rescreen(engine: Engine, delta: Any, build_screener: Callable[[list[Entity]], Screener],
@@ -217,10 +234,11 @@ def rescreen(engine: Engine, delta: Any, build_screener: Callable[[list[Entity]]
              force: bool = False, processes: int = 1,
              prefilter_cutoff: float = PREFILTER, open_orders: bool = True,
              order_decider: Callable[[], OrderDecider] | None = None,
-             use_reach: bool = True) -> RescreenResult:
-    """Re-screen the customer master (and, with ``open_orders``, the open orders, decided
-    again by ``order_decider()`` when given) against a delta; see the module docstring.
-    ``use_reach=False`` forces the older blocking keys (for comparison)."""
+             use_reach: bool = True, clear_order_days: int | None = None) -> RescreenResult:
+    """Re-screen the customer master (and, with ``open_orders``, the open orders of
+    ``orders.rescreen_set(clear_order_days)``, decided again by ``order_decider()`` when
+    given) against a delta; see the module docstring. ``use_reach=False`` forces the
+    older blocking keys (for comparison)."""
     started = time.perf_counter()
     result = RescreenResult(list_id, old_version, new_version)
     # versions may come as numbers (``listload.version_number``); the columns are text,
@@ -241,29 +259,47 @@ def rescreen(engine: Engine, delta: Any, build_screener: Callable[[list[Entity]]
         screener = build_screener(entities)
         picked = time.perf_counter()
         index = engine_index(screener) if use_reach else None
-        if blocking and index is not None:
-            ids = reachable_customers(engine, Reach(index, screener.threshold), processes)
-            result.blocked = len(ids)
-        elif blocking:
-            found, texts = candidates_by_name(engine, entities)
-            result.blocked = len(found)
-            ids = prefilter(engine, found, texts, prefilter_cutoff)
-        else:
-            with engine.connect() as conn:
-                ids = [int(r[0]) for r in conn.execute(select(customers.c.id))]
-        result.candidates = len(ids)
-        result.candidates_seconds = time.perf_counter() - picked
         for key, value in info.items():
             value.update({"list_id": list_id, "old_version": old_version,
                           "new_version": new_version, "entity_id": key})
-        with engine.begin() as conn:
-            result.screened, result.alerts = screen_customer_ids(
-                conn, ids, screener, actor=actor, lists=lists, deltas=info, source="rescreen",
-                processes=processes)
+        if blocking and index is not None:
+            fill_prepared(engine, processes)
+            by_id = {e.id: e for e in entities}
+            reach = Reach(index, screener.threshold)
+            hits_found: list[Found] = []
+            # read and screen without the write lock (the server keeps answering and
+            # auditing meanwhile); then write the alerts in one short transaction
+            with reader(engine).connect() as conn:
+                for part in sweep(engine, conn, reach, screener, processes):
+                    result.blocked += part.reached
+                    result.candidates_seconds += part.reach_seconds
+                    hits_found += [(Subject("customer", cid), query,
+                                    _with_entities(hits, by_id))
+                                   for cid, query, hits in part.found]
+            with engine.begin() as conn:
+                result.alerts = record_hits_many(
+                    conn, hits_found, actor=actor, lists=lists, threshold=screener.threshold,
+                    deltas=info, source="rescreen")
+            result.candidates = result.screened = result.blocked
+        else:
+            if blocking:
+                found, texts = candidates_by_name(engine, entities)
+                result.blocked = len(found)
+                ids = prefilter(engine, found, texts, prefilter_cutoff)
+            else:
+                with engine.connect() as conn:
+                    ids = [int(r[0]) for r in conn.execute(select(customers.c.id))]
+            result.candidates = len(ids)
+            result.candidates_seconds = time.perf_counter() - picked
+            with engine.begin() as conn:
+                result.screened, result.alerts = screen_customer_ids(
+                    conn, ids, screener, actor=actor, lists=lists, deltas=info,
+                    source="rescreen", processes=processes)
         if open_orders:
             with engine.begin() as conn:
                 result.orders = rescreen_orders(conn, screener, order_decider, lists=lists,
-                                                deltas=info, actor=actor)
+                                                deltas=info, actor=actor,
+                                                clear_days=clear_order_days)
     result.seconds = time.perf_counter() - started
     with engine.begin() as conn:
         if not done:
@@ -280,8 +316,8 @@ def rescreen_from_store(engine: Engine, store: Any, list_id: str, old_version: s
                         new_version: str, build_screener: Callable[[list[Entity]], Screener],
                         *, actor: str = "system", blocking: bool = True,
                         processes: int = 1,
-                        order_decider: Callable[[], OrderDecider] | None = None
-                        ) -> RescreenResult:
+                        order_decider: Callable[[], OrderDecider] | None = None,
+                        clear_order_days: int | None = None) -> RescreenResult:
     """Ask the list store for the delta between two versions, then re-screen customers
     and open orders (decided again by ``order_decider()``, by default the rule engine
     over every current entity of the store)."""
@@ -289,5 +325,5 @@ def rescreen_from_store(engine: Engine, store: Any, list_id: str, old_version: s
     lists = {str(k): str(v) for k, v in dict(store.current_versions()).items()}
     return rescreen(engine, delta, build_screener, list_id=list_id, old_version=old_version,
                     new_version=new_version, lists=lists, actor=actor, blocking=blocking,
-                    processes=processes,
+                    processes=processes, clear_order_days=clear_order_days,
                     order_decider=order_decider or default_decider(store, build_screener))

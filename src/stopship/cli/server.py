@@ -81,6 +81,11 @@ def db_rescreen(ctx: typer.Context, list_id: str = typer.Argument(..., help="The
                 new: int | None = typer.Option(None, help="New version (default: current)."),
                 full: bool = typer.Option(False, "--full", help="Screen every customer "
                                           "against the delta (no blocking; slower)."),
+                clear_order_days: int | None = typer.Option(
+                    None, "--clear-order-days", min=0,
+                    help="Re-screen clear orders screened in the last N days (0 = all; "
+                         "default STOPSHIP_CLEAR_ORDER_DAYS or 30). Held and reviewed "
+                         "orders are always re-screened."),
                 database_url: str | None = URL_OPTION) -> None:
     """Re-screen the customer master against what changed in a list (added and changed
     entries); new alerts carry the delta. Run after `stopship lists update`."""
@@ -101,7 +106,7 @@ def db_rescreen(ctx: typer.Context, list_id: str = typer.Argument(..., help="The
         older = [n for n in numbers if n < new_v]
         old_v = old if old is not None else (older[-1] if older else None)
         result = after_load(engine, store, list_id, old_v, new_v, build_screener, actor="cli",
-                            processes=0, blocking=not full)
+                            processes=0, blocking=not full, clear_order_days=clear_order_days)
     except StopshipError as exc:
         fail(exc)
     finally:
@@ -110,6 +115,51 @@ def db_rescreen(ctx: typer.Context, list_id: str = typer.Argument(..., help="The
     info = result.as_dict()
     typer.echo(("already done: " if result.skipped else "") +
                ", ".join(f"{k} {v}" for k, v in info.items() if k != "skipped"))
+
+
+def db_import_customers(
+        ctx: typer.Context,
+        path: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                    help="CSV or XLSX customer file (id, name, schema, "
+                                         "country, dob, address, identifiers)."),
+        screen: bool = typer.Option(True, "--screen/--no-screen",
+                                    help="Screen new and changed customers against the "
+                                         "current lists (the default when lists are loaded)."),
+        database_url: str | None = URL_OPTION) -> None:
+    """Import a customer master (insert or update by external id) on both cores: the
+    path of the API's import, for files too large to upload. A file with bad rows is
+    refused whole, each problem named with its line and field."""
+    from stopship.cases import customers as cust
+    from stopship.cases.db import make_engine, upgrade
+    from stopship.cases.screening import import_customers
+
+    url = _url(ctx, database_url)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        records = cust.read_file(path)
+        screener, lists = None, {}
+        if screen:
+            from stopship.screening.open import open_screener
+            from stopship.store import ListStore
+
+            store = ListStore.open(data_dir=data_dir_of(ctx), url=url)
+            try:
+                lists = {str(k): str(v) for k, v in store.current_versions().items()}
+            finally:
+                store.close()
+            if lists:
+                screener = open_screener(data_dir_of(ctx))
+            else:
+                typer.echo("no lists loaded: customers imported without screening", err=True)
+        result = import_customers(engine, records, screener, actor="cli", lists=lists,
+                                  source_name=path.name, processes=0)
+    except StopshipError as exc:
+        fail(exc)
+    finally:
+        engine.dispose()
+    typer.echo(f"received {result.received}, new or changed {result.changed}, "
+               f"screened {result.screened}, alerts opened {len(result.alerts)}")
 
 
 def audit_verify(ctx: typer.Context, database_url: str | None = URL_OPTION,
@@ -207,6 +257,7 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     db_app.command("upgrade")(db_upgrade)
     db_app.command("rescreen")(db_rescreen)
+    db_app.command("import-customers")(db_import_customers)
     audit_app.command("verify")(audit_verify)
     audit_app.command("export")(audit_export)
     users_app.command("add")(users_add)

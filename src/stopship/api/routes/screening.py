@@ -160,6 +160,20 @@ def post_order_decision(order_id: int, body: OrderDecisionIn, request: Request,
     return {"decision_id": decision_id, "order_status": status}
 
 
+class OrderCloseIn(Strict):
+    status: Literal["shipped", "cancelled"]
+    reason: str = Field("", max_length=4000)
+
+
+@router.post("/orders/{order_id}/close",
+             summary="Report an order shipped or cancelled (final: no longer re-screened)")
+def post_order_close(order_id: int, body: OrderCloseIn, request: Request,
+                     who: Principal = Depends(require("orders:screen"))) -> dict[str, Any]:
+    with context(request).engine.begin() as conn:
+        status = order_svc.close_order(conn, order_id, body.status, who.name, body.reason)
+    return {"order_id": order_id, "order_status": status}
+
+
 @router.get("/orders/{order_id}/decisions", summary="Release decisions on one order")
 def get_order_decisions(order_id: int, request: Request,
                         _: Principal = Depends(require("orders:read"))) -> dict[str, Any]:
