@@ -26,6 +26,14 @@ def test_parse_csv_reports_bad_rows_with_location() -> None:
     assert where == [(3, "name"), (4, "country")]
 
 
+def test_a_quote_never_closed_is_one_problem_not_lost_rows() -> None:
+    data = CSV.replace(b"C3,Ivan Petrov", b'C3,"Ivan Petrov')
+    records, problems = cust.parse_file(data, "customers.csv")
+    assert [r.external_id for r in records] == ["C1"]  # C4 went into the open quote
+    assert [(p.location.line, p.location.field) for p in problems] == [(3, "name"), (4, "name")]
+    assert "never closed" in problems[1].message and "lines 4-5" in problems[1].message
+
+
 def test_parse_xlsx() -> None:
     book = Workbook()
     sheet = book.active

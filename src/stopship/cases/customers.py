@@ -20,6 +20,7 @@ from stopship.cases.bulk import insert_rows, next_ids, one_of, update_rows
 from stopship.cases.prepared import PREPARED_VERSION, Encoder
 from stopship.cases.tables import customer_keys, customers
 from stopship.cases.util import dumps, loads, now
+from stopship.csvquote import Lines
 from stopship.errors import InputError, Location, Problem, ValidationError
 from stopship.screening.types import QueryRecord
 
@@ -87,8 +88,10 @@ def record_from_row(row: dict[str, Any], location: Location) -> CustomerRecord:
         address=values.get("address"), identifiers=idents)
 
 
-def read_rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line, row) pairs of a CSV or XLSX file given as bytes."""
+def read_rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[str, Any] | Problem]]:
+    """(line, row) pairs of a CSV or XLSX file given as bytes; the line is where the row
+    starts. A CSV record whose quote is never closed (the csv module would read the rest
+    of the file into it) comes as a Problem naming the line and column of the quote."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
         from openpyxl import load_workbook
 
@@ -104,9 +107,21 @@ def read_rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[str, Any]]
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError("customer file is not UTF-8 text", Location(file=filename)) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    for row in reader:
-        yield reader.line_num, row
+    lines = Lines(io.StringIO(text))
+    reader = csv.reader(lines)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    if opened := lines.end_record():
+        raise opened.error(filename, [])
+    for values in reader:
+        start = lines.record_start
+        if opened := lines.end_record():
+            yield start, Problem(opened.reason(header) + "; none of them was imported",
+                                 Location(filename, opened.line, opened.column(header)))
+        elif any(v.strip() for v in values):
+            yield start, dict(zip(header, values, strict=False))
 
 
 def parse_file(data: bytes, filename: str) -> tuple[list[CustomerRecord], list[Problem]]:
@@ -114,6 +129,9 @@ def parse_file(data: bytes, filename: str) -> tuple[list[CustomerRecord], list[P
     records: list[CustomerRecord] = []
     problems: list[Problem] = []
     for line, row in read_rows(data, filename):
+        if isinstance(row, Problem):
+            problems.append(row)
+            continue
         try:
             records.append(record_from_row(row, Location(filename, line)))
         except InputError as exc:
