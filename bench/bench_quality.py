@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).parent))
 from labelled import POSITIVE_FAMILIES, Case, build_cases, eval_cases, load_entities  # noqa: E402
+from peer_venv import PEER_PYTHON, ensure_peer  # noqa: E402
 from report import write_section  # noqa: E402
 
 from stopship.matching import MatchCandidate, MatchQuery, score_candidate  # noqa: E402
@@ -33,7 +34,6 @@ from stopship.screening.engine import ScreeningEngine, build_screener  # noqa: E
 from stopship.screening.query import prepare_record  # noqa: E402
 from stopship.screening.types import QueryRecord  # noqa: E402
 
-PEER_PYTHON = Path(__file__).parent / ".peer-venv" / "bin" / "python"
 ALERT_RATE = 0.01
 
 
@@ -183,7 +183,7 @@ def main() -> None:
     res_rec = summarise(cases, our_scores, our_cand, rec)
     rec_alert = sum(our_scores[i] >= rec for i in clean_idx) / len(clean_idx)
     res_peer = None
-    if not args.no_peer and PEER_PYTHON.exists():
+    if not args.no_peer and ensure_peer() is not None:
         p_scores, p_cand, p_ret, p_score_s = peer(entities, cases)
         t_peer = threshold_at([p_scores[i] for i in clean_idx])
         res_peer = summarise(cases, p_scores, p_cand, t_peer)
@@ -226,6 +226,8 @@ def main() -> None:
         lines.append("")
         lines.append(f"Recall at 1% clean alerts, all positives: stopship "
                      f"{res_ours['ALL positives'][1]:.3f} vs peer {res_peer['ALL positives'][1]:.3f}.")
+    elif not args.no_peer:
+        lines += ["", "Peer: not run (bench/.peer-venv could not be set up here, e.g. offline)."]
     clean_rates = defaultdict(list)
     for i in clean_idx:
         clean_rates[cases[i].family].append(our_scores[i] >= rec)

@@ -49,4 +49,6 @@ def test_spark_and_duckdb_agree_and_spark_screening_equals_local(tmp_path: Path)
     remote = screen_with_spark(records, screener, spark=spark)
     assert [[(h.entity_id, round(h.score, 6)) for h in hits] for hits in local] == \
         [[(h.entity_id, round(h.score, 6)) for h in hits] for hits in remote]
+    assert [[h.entity for h in hits] for hits in local] == \
+        [[h.entity for h in hits] for hits in remote]       # Hit.entity filled on both paths
     assert any(local)

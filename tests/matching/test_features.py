@@ -139,3 +139,23 @@ def test_an_office_and_the_family_name_name_one_person() -> None:
     honorific, _ = name_similarity(_person_pair("Mr Ivan Putin", "PUTIN, Vladimir"), CONFIG)
     assert titled > bare and detail["titled"] == ["presidente"]
     assert honorific < bare  # a different given name still counts against
+
+
+def test_inferred_list_schema_is_said_and_not_held_against_the_query() -> None:
+    """A list entry without a type was loaded as an organization (flags.schema_inferred):
+    a person query against it loses nothing, and the explanation says why."""
+    person = query("Abdiel Padron Madrid", "person")
+    stated = candidate("Abdiel Padron Madrid")
+    inferred = candidate("Abdiel Padron Madrid", schema_inferred=True)
+    assert schema_compatibility(person, stated, CONFIG)[0] == -1.0
+    value, detail = schema_compatibility(person, inferred, CONFIG)
+    assert value == 0.0
+    assert detail == {"query": "person", "list": "organization", "inferred": True}
+    plain, kind = score_candidate(person, stated, CONFIG), score_candidate(person, inferred, CONFIG)
+    rows = {r["feature"]: r for r in kind.features}
+    assert rows["schema_compatibility"]["effect"] == 0.0
+    assert rows["schema_compatibility"]["detail"]["inferred"] is True
+    assert kind.score > plain.score
+    assert "inferred" in kind.summary and "inferred" not in plain.summary
+    same = score_candidate(query("Abdiel Padron Madrid", "organization"), inferred, CONFIG)
+    assert "inferred" in same.summary      # said whenever the list's schema is a guess

@@ -249,3 +249,19 @@ def test_split_company_words_join(text: str, tokens: tuple[str, ...],
 def test_hebrew_script() -> None:
     assert prepare("ולדימיר פוטין").tokens == ("vldimir", "putin")
     assert prepare("ולדימיר פוטין").script == "Hebr"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_clean_drops_the_same_characters_as_by_category(text: str) -> None:
+    import unicodedata
+
+    from stopship.names.normalize import _DROP_CATEGORIES, clean
+
+    expected = text
+    if not text.isascii():
+        kept = "".join(ch for ch in text if unicodedata.category(ch) not in _DROP_CATEGORIES)
+        expected = unicodedata.normalize("NFKC", kept)
+    elif not text.isprintable():
+        expected = "".join(ch for ch in text if ch.isprintable())
+    assert clean(text) == expected

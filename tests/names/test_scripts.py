@@ -22,3 +22,18 @@ def test_romanize_systems() -> None:
     assert {"schtscherbakow", "chtcherbakov"} <= set(out)
     assert romanize("Юрий")[:2] == ["yuriy", "iurii"]
     assert romanize("plain") == ["plain"]
+
+
+def test_script_counts_cached_copies() -> None:
+    from stopship.names.scripts import char_script, script_counts
+
+    text = "ООО «Ромашка» Romashka 123"
+    counts = script_counts(text)
+    assert counts == {"Cyrl": 10, "Latn": 8}
+    counts["Cyrl"] = 0  # a caller's copy: the cached counts stay as they were
+    assert script_counts(text) == {"Cyrl": 10, "Latn": 8}
+    by_hand: dict[str, int] = {}
+    for ch in text:
+        if char_script(ch) != "Zyyy":
+            by_hand[char_script(ch)] = by_hand.get(char_script(ch), 0) + 1
+    assert list(script_counts(text).items()) == list(by_hand.items())

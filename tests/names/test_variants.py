@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stopship.names import token_key
 from stopship.names.translit.cyrillic import SYSTEMS, transliterate
+from stopship.names.variants import _fold, _fold_every_rule
 
 WORDS = [w for w in (Path(__file__).parent.parent / "fixtures" / "names" / "ru_name_words.txt")
          .read_text("utf-8").splitlines() if w and not w.startswith("#")]
@@ -58,3 +61,21 @@ def test_distinct_names_keep_distinct_keys(a: str, b: str) -> None:
 def test_digits_and_empty_pass() -> None:
     assert token_key("2024") == "2024"
     assert token_key("") == ""
+
+
+# -- the triggers that let _fold skip rules change no key ---------------------------------
+# letters the rules are written about, so that the random words meet them often
+_RULE_LETTERS = "abcdefghijklmnopqrstuvwxyzJ" + "aeiouy" * 2 + "chszjvwq"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_RULE_LETTERS, max_size=16))
+def test_fold_with_triggers_equals_every_rule(token: str) -> None:
+    assert _fold(token) == _fold_every_rule(token)
+
+
+def test_fold_with_triggers_equals_every_rule_on_name_words() -> None:
+    latin = [t for w in WORDS for s in SYSTEMS for t in transliterate(w, s).split()]
+    words = latin + [a + b for a, b in zip(latin, latin[1:], strict=False)]  # joined pairs
+    assert len(words) > 1000
+    assert [_fold(w) for w in words] == [_fold_every_rule(w) for w in words]

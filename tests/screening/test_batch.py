@@ -77,6 +77,23 @@ def test_html_report(engine: ScreeningEngine, source: Path, tmp_path: Path) -> N
     assert "PUTIN" in text
 
 
+def test_unterminated_quote_is_reported_not_lost(engine: ScreeningEngine,
+                                                tmp_path: Path) -> None:
+    source = tmp_path / "customers.csv"
+    source.write_text("id,name,country\n1,Vladimir Putin,RU\n"
+                      '2,"Ocean Carrier,\n3,MCST JSC,RU\n4,Nobody Special Zzyzx,\n', "utf-8")
+    for kind in ("jsonl", "html"):
+        out = tmp_path / f"out.{kind}"
+        summary = screen_file(engine, source, str(out), processes=1)
+        assert (summary["records"], summary["unscreened"]) == (2, 1)
+        text = out.read_text("utf-8")
+        assert "unterminated quote" in text and "lines 3-5" in text
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    [bad] = [r for r in rows if "error" in r]
+    assert bad["query_id"] == "2" and bad["line"] == 3
+    assert "column 'name'" in bad["error"]
+
+
 def test_helpers() -> None:
     assert neutralise("=1+1") == "'=1+1" and neutralise("@x") == "'@x" and neutralise(3) == 3
     assert guess_format("a.xlsx", None) == "xlsx" and guess_format("-", None) == "jsonl"

@@ -79,3 +79,32 @@ def test_normalise_dob(raw: str | None, iso: str | None) -> None:
 def test_record_problem() -> None:
     assert record_problem(QueryRecord("x", "Fine")) is None
     assert record_problem(QueryRecord("x", "bad\udcff")) == "name is not valid UTF-8"
+
+
+def test_untyped_csl_entry_is_not_penalised_as_a_schema_mismatch(tmp_path) -> None:
+    """CSL rows of the Denied Persons List have no type: they are loaded as organizations
+    with flags.schema_inferred. A person query meets such an entry without the schema
+    penalty, and the explanation says the list's schema was inferred. (The fixture's DPL
+    row, named as another real DPL entry, a person: ROBERT ALMORI.)"""
+    from pathlib import Path
+
+    from stopship.sources import ParseReport, get_source
+
+    csl = Path(__file__).parents[1] / "fixtures" / "lists" / "us_trade_csl" / "consolidated.csv"
+    header, dpl = csl.read_text("utf-8").splitlines()[:2]
+    assert ", I. ASH," in dpl
+    path = tmp_path / "consolidated.csv"
+    path.write_text(header + "\n" + dpl.replace(", I. ASH,", ",ROBERT ALMORI,") + "\n", "utf-8")
+    [listed] = get_source("us_trade_csl").parse([path], ParseReport())
+    assert listed.schema == "organization" and listed.flags["schema_inferred"] is True
+    stated = Entity.from_dict(listed.to_dict())
+    stated.flags.pop("schema_inferred")
+    record = QueryRecord("q1", "Robert Almori", "person")
+    [hit] = build_screener([listed]).screen(record, min_score=0.0)
+    [plain] = build_screener([stated]).screen(record, min_score=0.0)
+    assert hit.entity is not None and hit.entity.flags["schema_inferred"] is True
+    assert hit.score > plain.score
+    schema_rows = [f for f in hit.explanation.features if f["feature"] == "schema_compatibility"]
+    assert schema_rows and schema_rows[0]["effect"] == 0.0
+    assert schema_rows[0]["detail"]["inferred"] is True
+    assert "inferred" in hit.explanation.summary

@@ -36,6 +36,47 @@ def test_csv_with_bad_rows(tmp_path: Path) -> None:
     assert rows[3].error is None  # length is judged by the engine, which reports it
 
 
+OPEN_QUOTE = (HEADER
+              + b"1,Rosneft,Company,RU,,\n"
+              + b'2,"Sberbank\nof Russia",Company,RU,,\n'
+              + b'3,"Gazprom,Company,RU,,\n'  # the quote is never closed: it swallows 4 and 5
+              + b"4,Rostec,Company,RU,,\n"
+              + b"5,Vladimir Putin,Person,RU,,\n")
+
+
+def test_unterminated_quote_is_a_bad_row_naming_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(OPEN_QUOTE)
+    rows = list(read_records(path))
+    assert [(r.line, r.record and r.record.name) for r in rows[:2]] == [
+        (2, "Rosneft"), (3, "Sberbank\nof Russia")]  # the line a record starts on
+    [bad] = rows[2:]
+    assert bad.line == 5 and bad.record is not None and bad.record.id == "3"
+    assert bad.error is not None and "unterminated quote" in bad.error
+    assert "column 'name'" in bad.error and "lines 5-7" in bad.error
+
+
+def test_unterminated_quote_on_the_last_line_and_from_stdin(monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    class Stdin:
+        buffer = io.BytesIO(HEADER + b'1,Rosneft,,,,\n2,Gazprom,,RU,,"INN 7736050003')
+
+    monkeypatch.setattr("sys.stdin", Stdin)
+    rows = list(read_records("-"))
+    assert rows[0].error is None
+    assert rows[1].line == 3 and rows[1].record is not None and rows[1].record.id == "2"
+    assert rows[1].error is not None
+    assert "column 'identifiers'" in rows[1].error and "line 3 " in rows[1].error
+
+
+def test_unterminated_quote_in_the_header_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b'id,"name,country\n1,Rosneft,RU\n')
+    with pytest.raises(InputError, match="unterminated quote") as err:
+        list(read_records(path))
+    assert (err.value.location.line, err.value.location.field) == (1, "column 2")
+
+
 def test_no_name_column_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text("id,company_id\n1,2\n", "utf-8")

@@ -49,6 +49,20 @@ def test_iter_and_get_round_trip(store: ListStore) -> None:
     assert store.get_entity("test_list:1", version=1) == entities[0]
 
 
+def test_get_entities_reads_many_of_the_current_versions(store: ListStore) -> None:
+    store.load("test_list", _three())
+    newer = _three()[:2]
+    newer[0].flags["meu"] = True
+    store.load("test_list", newer, allow_shrink=True)    # version 2: no entity 3
+    store.load("other", [make_entity("9", "OMEGA", list_id="other")])
+    got = store.get_entities(["test_list:1", "test_list:3", "other:9", "test_list:1",
+                              "nope:1", "test_list:2"])
+    assert got == {"test_list:1": newer[0], "test_list:2": newer[1],
+                   "other:9": store.get_entity("other:9")}
+    assert got["test_list:1"].flags["meu"] is True      # the current version's entity
+    assert store.get_entities([]) == {}
+
+
 def test_identical_content_is_unchanged_and_keeps_ids(store: ListStore) -> None:
     first = store.load("test_list", _three())
     again = store.load("test_list", _three())

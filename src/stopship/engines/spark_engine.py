@@ -181,7 +181,11 @@ def screen_with_spark(records: Iterable[QueryRecord], screener: Any, spark: Any 
     result = dict(rdd.mapPartitions(
         lambda part: _screen_partition(part, shared.value, min_score, limit)).collect())
     shared.unpersist()
-    return [[_hit_from(h) for h in result.get(r.id, [])] for r in items]
+    out = [[_hit_from(h) for h in result.get(r.id, [])] for r in items]
+    fill = getattr(screener, "fill_entities", None)
+    if fill is not None:  # Hit.entity, as the local engine gives it
+        fill(out)
+    return out
 
 
 def screen_file_with_spark(path: Path, screener: Any, spark: Any | None = None,
@@ -246,8 +250,10 @@ class SparkBatchScreener:
             rdd = sc.parallelize(list(enumerate(chunk)), max(2, sc.defaultParallelism))
             got = sorted(rdd.mapPartitions(
                 lambda part: _outcome_partition(part, shared.value, min_score, limit)).collect())
-            for seq, hits, error in got:
-                yield Outcome(chunk[seq], [_hit_from(h) for h in hits], error)
+            outcomes = [Outcome(chunk[seq], [_hit_from(h) for h in hits], error)
+                        for seq, hits, error in got]
+            self.engine.fill_entities(o.hits for o in outcomes)  # Hit.entity, as locally
+            yield from outcomes
             if progress:
                 progress(len(chunk))
 

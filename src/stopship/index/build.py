@@ -37,6 +37,7 @@ class IndexData:
     entity_list: list[str] = field(default_factory=list)
     entity_source_id: list[str] = field(default_factory=list)
     entity_schema: list[str] = field(default_factory=list)
+    entity_schema_inferred: list[bool] = field(default_factory=list)  # flags.schema_inferred
     entity_caption: list[str] = field(default_factory=list)
     entity_countries: list[tuple[str, ...]] = field(default_factory=list)
     entity_birth: list[tuple[str, ...]] = field(default_factory=list)
@@ -107,6 +108,7 @@ def build_index(entities: Iterable[Entity]) -> IndexData:
         source_id = entity.flags.get("source_entity_number") if entity.flags else None
         data.entity_source_id.append(str(source_id or entity.native_id))
         data.entity_schema.append(entity.schema)
+        data.entity_schema_inferred.append(bool(entity.flags.get("schema_inferred")))
         data.entity_caption.append(entity.caption)
         data.entity_countries.append(tuple(sorted({c.code for c in entity.countries})))
         data.entity_birth.append(_birth_dates(entity))

@@ -22,6 +22,8 @@ TokenMatches = tuple[tuple[int, float], ...]
 # (sorted name ids, best weight per name) over all of a token's matches; and the same over
 # the matches whose postings are short enough to generate candidates
 Merged = tuple[np.ndarray, np.ndarray, np.ndarray]
+# a token's merged names and weights with a sentinel name past the end, largest weight
+Padded = tuple[np.ndarray, np.ndarray, np.float32]
 SCORE_MARGIN = 0.1
 # one prepared rendering: (weight, matches) per token, pseudo tokens, total weight
 View = tuple[list[tuple[float, TokenMatches]], list[tuple[float, TokenMatches]], float]
@@ -37,6 +39,23 @@ class Candidates:
     weights: dict[int, float]  # retrieval share of the query's weight, best name, per entity
 
 
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Mask of the first element of each run of equal values in a sorted array."""
+    keep = np.empty(len(ordered), dtype=bool)
+    if len(ordered):
+        keep[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return keep
+
+
+def union(arrays: list[np.ndarray]) -> np.ndarray:
+    """The sorted unique values of several arrays: ``np.unique(np.concatenate(arrays))``
+    by sorting (numpy's hash-based ``unique`` is ~10x slower on these small arrays)."""
+    merged = np.concatenate(arrays)
+    merged.sort(kind="stable")
+    return merged[_run_starts(merged)]
+
+
 class CandidateIndex:
     """The loaded index: vocabulary, postings, typo neighbourhood, entity and name rows."""
 
@@ -50,7 +69,12 @@ class CandidateIndex:
         self._splits: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
         self._merged: dict[TokenMatches, Merged] = {}
         self._views: dict[tuple[tuple[str, ...], tuple[str, ...]], View] = {}
-        self._pads: dict[TokenMatches, tuple[np.ndarray, np.ndarray, np.float32]] = {}
+        self._pads: dict[TokenMatches, Padded] = {}
+        # the same caches by object identity, each entry holding its key object (so its
+        # id is not reused while the entry lives): hashing a token's matches, a tuple of
+        # (id, weight) pairs, costs more than the rest of a lookup
+        self._merged_ids: dict[int, tuple[TokenMatches, Merged]] = {}
+        self._pad_ids: dict[int, tuple[TokenMatches, Padded]] = {}
         self._weighed: dict[tuple[str, str], tuple[float, TokenMatches]] = {}
         self._pairs: dict[tuple[str, str], int] = {}
 
@@ -160,34 +184,55 @@ class CandidateIndex:
         if found is None:
             return Candidates({}, {})
         cand, rows = found
-        name_w = self.data.name_weight[cand]
-        use_bound = min_score > SCORE_MARGIN
         memo: dict[tuple[int, float], np.ndarray] = {}
-        share = rank = bound = name_w  # replaced by the first rendering's arrays
+        weighed_rows: list[tuple[np.ndarray, np.float32]] = []
+        share = cand  # replaced by the first rendering's array
         for k, (weighed, total) in enumerate(rows):
             acc = self._accumulate(cand, weighed, memo)
             tot = np.float32(max(total, 1e-6))
-            ratio = acc / tot
+            weighed_rows.append((acc, tot))
+            if k == 0:  # every value is >= 0: the first rendering's array is the maximum
+                share = acc / tot
+            else:
+                np.maximum(share, acc / tot, out=share)
+        # Most names fall below min_cover: the rank and the score bound are computed for
+        # the others only (the same element-wise values as over the whole array).
+        keep = np.flatnonzero(share >= self.min_cover)
+        if min_score > SCORE_MARGIN and len(keep):
+            name_w = self.data.name_weight[cand[keep]]
+            bound = self._bound(weighed_rows, keep, name_w)
+            keep = keep[bound >= np.float32(min_score - SCORE_MARGIN)]
+        if not len(keep):
+            return Candidates({}, {})
+        name_w = self.data.name_weight[cand[keep]]
+        rank = name_w  # replaced by the first rendering's array
+        for k, (acc, tot) in enumerate(weighed_rows):
+            a = acc[keep]
             # weighted Jaccard: among names sharing the query's words, those with the
             # fewest other words first (ties would otherwise be cut arbitrarily)
-            r = acc / (tot + name_w - np.minimum(acc, tot))
-            if use_bound:
-                q = np.minimum(ratio, np.float32(1.0))
-                c = acc / (acc + np.float32(0.3) * np.maximum(name_w - acc, 0) + np.float32(1e-6))
-                b = 2 * q * c / (q + c + np.float32(1e-6))
-            if k == 0:  # every value is >= 0: the first rendering's arrays are the maxima
-                share, rank = ratio, r
-                if use_bound:
-                    bound = b
+            r = a / (tot + name_w - np.minimum(a, tot))
+            if k == 0:
+                rank = r
             else:
-                np.maximum(share, ratio, out=share)
                 np.maximum(rank, r, out=rank)
-                if use_bound:
-                    np.maximum(bound, b, out=bound)
-        keep = share >= self.min_cover
-        if use_bound:
-            keep &= bound >= np.float32(min_score - SCORE_MARGIN)
-        return self.select(cand[keep], share[keep], rank[keep], limit)
+        return self.select(cand[keep], share[keep], rank, limit)
+
+    @staticmethod
+    def _bound(weighed_rows: list[tuple[np.ndarray, np.float32]], keep: np.ndarray,
+               name_w: np.ndarray) -> np.ndarray:
+        """The generous score bound of the names at ``keep``, best rendering: the harmonic
+        mean of the query's share and the list name's share (its unmatched words at 30%)."""
+        bound = name_w  # replaced by the first rendering's array
+        for k, (acc, tot) in enumerate(weighed_rows):
+            a = acc[keep]
+            q = np.minimum(a / tot, np.float32(1.0))
+            c = a / (a + np.float32(0.3) * np.maximum(name_w - a, 0) + np.float32(1e-6))
+            b = 2 * q * c / (q + c + np.float32(1e-6))
+            if k == 0:
+                bound = b
+            else:
+                np.maximum(bound, b, out=bound)
+        return bound
 
     def gather(self, preps: list[Prepared], idvalues: tuple[str, ...] = (),
                min_score: float = 0.0) -> tuple[np.ndarray, list[Row]] | None:
@@ -216,7 +261,7 @@ class CandidateIndex:
         if not generators:
             return None
         # postings and merged arrays are sorted and unique already
-        cand = generators[0] if len(generators) == 1 else np.unique(np.concatenate(generators))
+        cand = generators[0] if len(generators) == 1 else union(generators)
         rows = [(tokens + pseudo + ids, total) for tokens, pseudo, total in views]
         if ids:
             rows.append((ids, 0.0))
@@ -331,9 +376,18 @@ class CandidateIndex:
     def _merge(self, matches: TokenMatches) -> Merged:
         """All postings of a token's matches as one sorted array with the best weight per
         name (cached per token), plus the generating subset (short postings only)."""
+        known = self._merged_ids.get(id(matches))
+        if known is not None and known[0] is matches:
+            return known[1]
         hit = self._merged.get(matches)
-        if hit is not None:
-            return hit
+        if hit is None:
+            hit = self._make_merged(matches)
+        if len(self._merged_ids) > 100_000:
+            self._merged_ids.clear()
+        self._merged_ids[id(matches)] = (matches, hit)
+        return hit
+
+    def _make_merged(self, matches: TokenMatches) -> Merged:
         idf = self.data.idf
         parts = [self.postings(v) for v, _s in matches]
         weights = [np.full(len(p), float(idf[v]) * s, dtype=np.float32)
@@ -346,12 +400,12 @@ class CandidateIndex:
             w = np.concatenate(weights)
             order = np.lexsort((-w, names))
             names, w = names[order], w[order]
-            names, first = np.unique(names, return_index=True)
-            w = w[first]
+            first = _run_starts(names)  # the best weight of each name sorts first
+            names, w = names[first], w[first]
         else:
             names, w = np.zeros(0, np.int32), np.zeros(0, np.float32)
         generating = (names if len(gen) == len(parts) else
-                      np.unique(np.concatenate(gen)) if gen else np.zeros(0, np.int32))
+                      union(gen) if gen else np.zeros(0, np.int32))
         merged = (names, w, generating)
         if len(self._merged) > 200_000:
             self._merged.clear()
@@ -406,20 +460,24 @@ class CandidateIndex:
                 if padded is None:
                     continue
                 names, w, w_max = padded
-                pos = np.searchsorted(names, cand)  # at most len - 1: the sentinel
+                pos = names.searchsorted(cand)  # at most len - 1: the sentinel
                 got = w[pos]
                 cap = np.float32(weight)
                 if cap < w_max:
                     got = np.minimum(got, cap)
-                part = np.where(names[pos] == cand, got, np.float32(0))
+                # weights are >= 0: times False is +0.0, as np.where(found, got, 0) gives
+                part = np.multiply(got, names[pos] == cand, out=got)
                 if memo is not None:
                     memo[mk] = part
             acc += part
         return acc
 
-    def _padded(self, matches: TokenMatches) -> tuple[np.ndarray, np.ndarray, np.float32] | None:
+    def _padded(self, matches: TokenMatches) -> Padded | None:
         """A token's merged names and weights with a sentinel name past every real one
         (so a lookup needs no bounds clip), and the largest weight; None when empty."""
+        known = self._pad_ids.get(id(matches))
+        if known is not None and known[0] is matches:
+            return known[1]
         hit = self._pads.get(matches)
         if hit is None:
             names, w, _gen = self._merge(matches)
@@ -430,4 +488,7 @@ class CandidateIndex:
             if len(self._pads) > 100_000:
                 self._pads.clear()
             self._pads[matches] = hit
+        if len(self._pad_ids) > 100_000:
+            self._pad_ids.clear()
+        self._pad_ids[id(matches)] = (matches, hit)
         return hit

@@ -45,15 +45,12 @@ def _c_factor(pair: NamePair, j: int, config: MatchConfig, titled: bool = False)
     return 1.0
 
 
-def name_similarity(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]:
-    """Rarity-weighted coverage of both names by the aligned tokens, combined as a
-    (weighted) harmonic mean: how much of the query's weight is explained, and how much
-    of the list name's (an unmatched patronymic or middle name of a person weighs less).
-    Rare words dominate, so shared generic words (TRADING, GROUP, KIM) earn little."""
+def _coverage(pair: NamePair, config: MatchConfig) -> tuple[float, float, bool]:
+    """(query coverage, list-name coverage, titled surname): the numbers behind
+    ``name_similarity``."""
     q, c, al = pair.query, pair.candidate, pair.alignment
     qw, cw = q.weights, c.weights
     qnum = cnum = cmet = 0.0
-    met: list[dict[str, Any]] = []
     for p in al.pairs:
         if p.how == "initial":  # an initial proves no more than its own weight
             weight = min(qw[p.q[0]], cw[p.c[0]])
@@ -63,11 +60,6 @@ def name_similarity(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]
             qnum += sum(qw[i] for i in p.q) * p.sim
             cnum += sum(cw[j] for j in p.c) * p.sim
         cmet += sum(cw[j] for j in p.c)
-        met.append({
-            "query": " ".join(q.prep.tokens[i] for i in p.q),
-            "list": " ".join(c.tokens[j] for j in p.c),
-            "how": p.how,
-        })
     qden = sum(qw) or 1.0
     titled = _titled_surname(pair)
     cden = cmet + sum(cw[j] * _c_factor(pair, j, config, titled) for j in al.c_free)
@@ -78,8 +70,31 @@ def name_similarity(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]
     if len(qw) == 1 and len(al.pairs) == 1 and al.pairs[0].how == "typo":
         # a lone word with a typo is weak evidence (Schinke / Schinko)
         qcov *= float(config.p("lone_typo_factor"))
+    return qcov, ccov, titled
+
+
+def _harmonic(qcov: float, ccov: float, config: MatchConfig) -> float:
     share = float(config.p("query_share"))
-    score = 0.0 if qcov <= 0 or ccov <= 0 else 1.0 / (share / qcov + (1 - share) / ccov)
+    return 0.0 if qcov <= 0 or ccov <= 0 else 1.0 / (share / qcov + (1 - share) / ccov)
+
+
+def name_similarity_value(pair: NamePair, config: MatchConfig) -> float:
+    """``name_similarity``'s value alone (no explanation built)."""
+    qcov, ccov, _titled = _coverage(pair, config)
+    return _harmonic(qcov, ccov, config)
+
+
+def name_similarity(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]:
+    """Rarity-weighted coverage of both names by the aligned tokens, combined as a
+    (weighted) harmonic mean: how much of the query's weight is explained, and how much
+    of the list name's (an unmatched patronymic or middle name of a person weighs less).
+    Rare words dominate, so shared generic words (TRADING, GROUP, KIM) earn little."""
+    q, c, al = pair.query, pair.candidate, pair.alignment
+    qcov, ccov, titled = _coverage(pair, config)
+    score = _harmonic(qcov, ccov, config)
+    met = [{"query": " ".join(q.prep.tokens[i] for i in p.q),
+            "list": " ".join(c.tokens[j] for j in p.c),
+            "how": p.how} for p in al.pairs]
     detail = {
         "met": met,
         "query_unmatched": [q.prep.tokens[i] for i in al.q_free],
@@ -169,7 +184,14 @@ def identifier_match(query: MatchQuery, candidate: MatchCandidate,
 
 def schema_compatibility(query: MatchQuery, candidate: MatchCandidate,
                          config: MatchConfig) -> tuple[float, Detail]:
-    """-1 when the record says person and the entity is not one, or the reverse."""
+    """-1 when the record says person and the entity is not one, or the reverse. An
+    entity whose schema the loader inferred (the list gave no type) is never held against
+    the record: 0, with the detail saying so."""
+    if candidate.schema_inferred:
+        detail: Detail = {"list": candidate.schema, "inferred": True}
+        if query.schema:
+            detail = {"query": query.schema, **detail}
+        return 0.0, detail
     if not query.schema or not candidate.schema or query.schema == candidate.schema:
         return 0.0, {}
     kinds = {query.schema, candidate.schema}
@@ -208,6 +230,10 @@ def birth_date_agreement(query: MatchQuery, candidate: MatchCandidate,
     return 0.0, {}
 
 
+# Name-level features whose value is never above 0: each only speaks against a match, so
+# an upper bound of a score may leave them out (``scoring.score_bound``).
+NEVER_POSITIVE = frozenset({"distinctive_evidence", "given_name_conflict", "number_agreement",
+                            "legal_form_compatibility"})
 NAME_FEATURES: dict[str, NameFeature] = {
     "name_similarity": name_similarity,
     "distinctive_evidence": distinctive_evidence,

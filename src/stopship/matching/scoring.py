@@ -17,7 +17,12 @@ import yaml
 
 from stopship.errors import ConfigError, Location
 from stopship.matching.align import align
-from stopship.matching.features import ENTITY_FEATURES, NAME_FEATURES
+from stopship.matching.features import (
+    ENTITY_FEATURES,
+    NAME_FEATURES,
+    NEVER_POSITIVE,
+    name_similarity_value,
+)
 from stopship.matching.prepared import Prepared
 from stopship.matching.types import (
     CName,
@@ -110,26 +115,71 @@ def score_candidate(query: MatchQuery, candidate: MatchCandidate,
             if s > best[0]:
                 best = (s, candidate_pair, name_rows)
     score, pair, rows = best
-    score = max(score, 0.0)
+    score = _with_entity(query, candidate, config, max(score, 0.0), rows)
+    return MatchResult(score, pair, rows, summarise(pair, rows, score))
+
+
+def _with_entity(query: MatchQuery, candidate: MatchCandidate, config: MatchConfig,
+                 score: float, rows: list[dict[str, Any]] | None) -> float:
+    """The final score from the best name score: entity-level adjustments added, a
+    decisive feature applied, clamped to 0..1; each feature that speaks goes to ``rows``
+    (when given). Never lower for a higher ``score``."""
     decisive = 0.0
     for spec in config.features:
         if spec.level != "entity":
             continue
         value, detail = ENTITY_FEATURES[spec.name](query, candidate, config)
-        if not value:
+        if not value and not detail:
             continue
         if spec.role == "decisive":
             if value >= 1.0:
                 decisive = max(decisive, spec.weight)
-            rows.append({"feature": spec.name, "value": value, "effect": "decides",
-                         "detail": detail})
+            if rows is not None:
+                rows.append({"feature": spec.name, "value": value, "effect": "decides",
+                             "detail": detail})
             continue
         effect = value * spec.weight
         score += effect
-        rows.append({"feature": spec.name, "value": round(value, 3),
-                     "effect": round(effect, 3), "detail": detail})
-    score = min(max(score, decisive, 0.0), 1.0)
-    return MatchResult(score, pair, rows, summarise(pair, rows, score))
+        if rows is not None:
+            rows.append({"feature": spec.name, "value": round(value, 3),
+                         "effect": round(effect, 3), "detail": detail})
+    return min(max(score, decisive, 0.0), 1.0)
+
+
+def score_bound(query: MatchQuery, candidate: MatchCandidate,
+                config: MatchConfig) -> float | None:
+    """An upper bound of ``score_candidate(query, candidate, config).score`` at about half
+    its cost, so that a candidate whose bound is below the threshold need not be scored
+    (most are): every name pair is aligned as there, but its score counts only the
+    features that can raise it, and nothing is explained. Floating-point sums are
+    monotonic, so leaving out the terms that are never positive (``NEVER_POSITIVE``)
+    cannot lower the result. None when the algorithm has a name-level feature of another
+    kind or a negative weight (no bound then)."""
+    weights: list[float] = []
+    for spec in config.features:
+        if spec.level != "name":
+            continue
+        if spec.weight < 0:
+            return None
+        if spec.name == "name_similarity":
+            weights.append(spec.weight)
+        elif spec.name not in NEVER_POSITIVE:
+            return None
+    person = query.schema == "person" or (query.schema is None and candidate.schema == "person")
+    best = -1.0
+    for qn in query.names:
+        skeletal = qn.prep.script in SKELETAL_SCRIPTS
+        for cn in candidate.names:
+            al = align(qn.prep.tokens, qn.prep.keys, cn.tokens, cn.keys, person, skeletal)
+            if not al.pairs:
+                continue
+            value = name_similarity_value(NamePair(qn, cn, al, person), config)
+            s = 0.0
+            for weight in weights:
+                s += value * weight
+            if s > best:
+                best = s
+    return _with_entity(query, candidate, config, max(best, 0.0), None)
 
 
 def summarise(pair: NamePair | None, rows: list[dict[str, Any]], score: float) -> str:
@@ -164,6 +214,12 @@ def summarise(pair: NamePair | None, rows: list[dict[str, Any]], score: float) -
             parts.append(f"{label} {'+' if effect > 0 else ''}{effect:.2f}")
         elif row["feature"] == "legal_form_compatibility" and row["detail"].get("equivalent"):
             parts.append("legal form " + "/".join(row["detail"]["equivalent"]) + " agrees")
+        elif row["feature"] == "schema_compatibility" and row["detail"].get("inferred"):
+            d = row["detail"]
+            said = f"list schema {d['list']} inferred (the list gives no type)"
+            if d.get("query") not in (None, d["list"]):
+                said += f": not held against the {d['query']} query"
+            parts.append(said)
     parts.append(f"score {score:.2f}")
     return "; ".join(parts)
 

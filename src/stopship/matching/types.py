@@ -51,6 +51,7 @@ class MatchCandidate:
     countries: tuple[str, ...] = ()
     birth: tuple[str, ...] = ()
     idvalues: tuple[str, ...] = ()
+    schema_inferred: bool = False  # the list gave no type; ``schema`` is the loader's guess
 
 
 @dataclass(slots=True)

@@ -46,13 +46,28 @@ _PERSON = "person"
 _NO_LEGAL_FORMS = frozenset({"person", "vessel", "aircraft"})
 
 
+class _Kept(dict[int, "str | None"]):
+    """For ``str.translate``: each character met so far -> itself, or None when its
+    category is dropped (looked up once per character, not once per occurrence)."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        kept = None if unicodedata.category(ch) in _DROP_CATEGORIES else ch
+        if len(self) > 20_000:
+            self.clear()  # a text of rare characters cannot grow it without end
+        self[code] = kept
+        return kept
+
+
+_KEPT = _Kept()
+
+
 def clean(text: str) -> str:
     """NFKC, without control/format/surrogate/private characters, at most ``MAX_CHARS``."""
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
     if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) not in _DROP_CATEGORIES)
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", text.translate(_KEPT))
     elif not text.isprintable():
         text = "".join(ch for ch in text if ch.isprintable())
     return text

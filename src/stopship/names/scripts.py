@@ -74,12 +74,17 @@ def char_script(ch: str) -> str:
 
 def script_counts(text: str) -> dict[str, int]:
     """Number of letters per script (``Zyyy`` characters are not counted)."""
+    return dict(_script_counts(text))
+
+
+@lru_cache(maxsize=1024)  # a name's script is detected, then read again to romanise it
+def _script_counts(text: str) -> tuple[tuple[str, int], ...]:
     counts: dict[str, int] = {}
     for ch in text:
         code = char_script(ch)
         if code != "Zyyy":
             counts[code] = counts.get(code, 0) + 1
-    return counts
+    return tuple(counts.items())
 
 
 def detect_script(text: str) -> str:

@@ -21,7 +21,7 @@ from stopship.errors import InputError
 from stopship.index import CandidateIndex, IndexData, build_index
 from stopship.matching import CName, MatchCandidate, MatchQuery, load_config, score_candidate
 from stopship.matching.prepared import prepare_name
-from stopship.matching.scoring import list_name, query_name
+from stopship.matching.scoring import list_name, query_name, score_bound
 from stopship.model import Entity
 from stopship.screening.query import prepare_record
 from stopship.screening.types import Explanation, Hit, QueryRecord
@@ -41,13 +41,16 @@ class ScreeningEngine:
 
     def __init__(self, data: IndexData, lists: Iterable[str] | None = None,
                  algorithm: str = "default", entities: dict[str, Entity] | None = None,
-                 entity_loader: Callable[[str], Entity | None] | None = None) -> None:
+                 entity_loader: Callable[[str], Entity | None] | None = None,
+                 entities_loader: Callable[[list[str]], dict[str, Entity]] | None = None
+                 ) -> None:
         self.index = CandidateIndex(data)
         self.config = load_config(algorithm, idf=self.index.idf_of, max_idf=data.max_idf)
         self.threshold = self.config.threshold
         self._entities = entities or {}
         self._loader = entity_loader
-        self.attach_entities = True  # Hit.entity for rules; off in batch workers
+        self._many_loader = entities_loader  # many at once, for fill_entities
+        self.attach_entities = True  # Hit.entity; workers skip it, the parent fills it in
         self._cnames: dict[int, CName] = {}
         self.lists = sorted(set(lists)) if lists else sorted(set(data.entity_list))
         allowed = set(self.lists)
@@ -72,7 +75,11 @@ class ScreeningEngine:
                 continue
             cand = MatchCandidate(d.entity_ids[eidx], d.entity_schema[eidx],
                                   [self._cname(n) for n in name_ids], d.entity_countries[eidx],
-                                  d.entity_birth[eidx], d.entity_idvalues[eidx])
+                                  d.entity_birth[eidx], d.entity_idvalues[eidx],
+                                  d.entity_schema_inferred[eidx])
+            bound = score_bound(query, cand, self.config)
+            if bound is not None and bound < cut:
+                continue  # cannot reach the cut: not worth explaining
             result = score_candidate(query, cand, self.config)
             if result.score < cut:
                 continue
@@ -132,9 +139,9 @@ class ScreeningEngine:
                         slot.record = None  # a long file costs keys and results only
                     inflight.append((pool.apply_async(_work, (wires,)), plan, sent))
                     if len(inflight) >= window:
-                        yield from _finish(*inflight.popleft(), progress)
+                        yield from _finish(self, *inflight.popleft(), progress)
                 while inflight:
-                    yield from _finish(*inflight.popleft(), progress)
+                    yield from _finish(self, *inflight.popleft(), progress)
         finally:
             gc.unfreeze()
 
@@ -154,6 +161,20 @@ class ScreeningEngine:
             if progress:
                 progress(1)
             yield slot.outcome(record)
+
+    def fill_entities(self, groups: Iterable[list[Hit]]) -> None:
+        """Set ``Hit.entity`` on hits screened elsewhere (forked workers, Spark executors
+        ship hits without it), loading each entity once, so they equal ``screen``'s."""
+        hits = [hit for group in groups for hit in group]
+        found: dict[str, Entity | None] = {}
+        if hits and self.attach_entities and self._many_loader is not None:
+            wanted = sorted({h.entity_id for h in hits} - self._entities.keys())
+            if wanted:
+                found.update(self._many_loader(wanted))
+        for hit in hits:
+            if hit.entity_id not in found:
+                found[hit.entity_id] = self._entity(hit.entity_id)
+            hit.entity = found[hit.entity_id]
 
     # -- internals -----------------------------------------------------------------------
     def _entity(self, entity_id: str) -> Entity | None:
@@ -240,9 +261,14 @@ def _wire(r: QueryRecord) -> Wire:
     return (r.id, r.name, r.schema, r.country, r.dob, r.address, tuple(r.identifiers))
 
 
-def _finish(job: Any, plan: list[tuple[QueryRecord, _Slot]], sent: list[_Slot],
-            progress: Callable[[int], None] | None) -> Iterator[Outcome]:
-    for i, hits, error in job.get():
+def _finish(engine: ScreeningEngine, job: Any, plan: list[tuple[QueryRecord, _Slot]],
+            sent: list[_Slot], progress: Callable[[int], None] | None) -> Iterator[Outcome]:
+    """Yield one chunk's outcomes in input order. Workers send hits without ``Hit.entity``
+    (no store access there, nothing to pickle); the parent attaches it here, once per
+    entity per chunk, so batch hits equal ``screen``'s."""
+    got = job.get()
+    engine.fill_entities(hits for _, hits, _ in got)
+    for i, hits, error in got:
         sent[i].hits, sent[i].error = hits, error
     if progress:
         progress(len(plan))
@@ -261,6 +287,11 @@ def _work(wires: list[Wire]) -> list[tuple[int, list[Hit], str | None]]:
                            min_score, limit)
         if o.hits or o.error:
             out.append((i, o.hits, o.error))
+    # What the worker cached for this chunk (prepared names, token lookups) lives on; left
+    # in the collector's generations, every full collection would rescan all of it (over
+    # a tenth of a worker's time on a long file). Freezing only hides it from the cycle
+    # collector: evicted cache entries are still freed by reference counting.
+    gc.freeze()
     return out
 
 

@@ -67,4 +67,11 @@ def open_screener(data_dir: Path, lists: list[str] | None = None,
         except StopshipError:
             return None
 
-    return ScreeningEngine(data, lists, algorithm, entity_loader=load_entity)
+    def load_entities(entity_ids: list[str]) -> dict[str, Entity]:
+        try:
+            return store.get_entities(entity_ids)  # type: ignore[no-any-return]
+        except StopshipError:
+            return {}
+
+    return ScreeningEngine(data, lists, algorithm, entity_loader=load_entity,
+                           entities_loader=load_entities)

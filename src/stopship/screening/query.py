@@ -14,6 +14,7 @@ from stopship.screening.types import QueryRecord
 MAX_NAME_LENGTH = 1000
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})(?:[./-](\d{1,2})(?:[./-](\d{1,2}))?)?$")
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogate escapes)
 
 
 def normalise_dob(value: str | None) -> str | None:
@@ -38,7 +39,7 @@ def record_problem(record: QueryRecord) -> str | None:
         return "empty name"
     if len(name) > MAX_NAME_LENGTH:
         return f"name is {len(name):,} characters, over the {MAX_NAME_LENGTH:,}-character limit"
-    if any("\udc80" <= ch <= "\udcff" for ch in name):
+    if not name.isascii() and _UNDECODED.search(name):
         return "name is not valid UTF-8"
     return None
 

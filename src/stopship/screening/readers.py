@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stopship.csvquote import Lines, OpenQuote
 from stopship.errors import InputError, Location
 from stopship.screening.types import QueryRecord
 
@@ -30,6 +32,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "identifiers": ("identifiers", "identifier", "ids", "id_numbers", "registration"),
 }
 MAX_FIELD = 10_000
+# bytes that were not UTF-8, as the surrogate escapes of errors="surrogateescape"
+UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(slots=True)
@@ -63,6 +67,11 @@ def _clean(value: Any) -> str:
     return text.strip()
 
 
+def _valid(text: str) -> str:
+    """``text`` with undecodable bytes (surrogate escapes) replaced by ``?``."""
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _row(values: list[Any], cols: dict[str, int], line: int) -> Row:
     width = max(cols.values()) + 1
     rid = _clean(values[cols["id"]]) if "id" in cols and cols["id"] < len(values) else ""
@@ -72,13 +81,12 @@ def _row(values: list[Any], cols: dict[str, int], line: int) -> Row:
         return Row(line, QueryRecord(rid, ""), f"missing column(s): {', '.join(missing)}")
     get = {f: _clean(values[i]) for f, i in cols.items()}
     name = get.get("name", "")
-    if any("\udc80" <= ch <= "\udcff" for ch in name):
+    if not name.isascii() and UNDECODED.search(name):
         return Row(line, QueryRecord(rid, ""), "name is not valid UTF-8")
-    fields = {k: v.encode("utf-8", "replace").decode("utf-8")[:MAX_FIELD] if v else v
-              for k, v in get.items() if k != "name"}
+    fields = {k: _valid(v)[:MAX_FIELD] if v else v for k, v in get.items() if k != "name"}
     idents = [p.strip() for p in (fields.get("identifiers") or "").split(";") if p.strip()]
     record = QueryRecord(
-        id=rid.encode("utf-8", "replace").decode("utf-8"), name=name,
+        id=_valid(rid), name=name,
         schema=fields.get("schema") or None, country=fields.get("country") or None,
         dob=fields.get("dob") or None, address=fields.get("address") or None,
         identifiers=idents,
@@ -87,28 +95,44 @@ def _row(values: list[Any], cols: dict[str, int], line: int) -> Row:
 
 
 def _read_csv(text: Iterable[str], source: str) -> Iterator[Row]:
-    reader = csv.reader(text)
+    lines = Lines(text)
+    reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:
         return
     except csv.Error as exc:
         raise InputError(f"cannot read the CSV header: {exc}", Location(source, 1)) from exc
+    if opened := lines.end_record():
+        raise opened.error(source, [])  # the header cell is the swallowed text
     cols = _columns(header, source)
-    line = 1
     while True:
+        line = lines.count + 1  # where the record starts
         try:
             values = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            line = reader.line_num
+            lines.end_record()
             yield Row(line, None, f"unreadable CSV row: {exc}")
             continue
-        line = reader.line_num
+        if opened := lines.end_record():
+            # The csv module read the rest of the file into the field the quote opened:
+            # report those lines as one bad row rather than lose them without a word.
+            yield _unclosed(values, cols, header, opened)
+            continue
         if not any(v.strip() for v in values):
             continue
         yield _row(values, cols, line)
+
+
+def _unclosed(values: list[str], cols: dict[str, int], header: list[str],
+              opened: OpenQuote) -> Row:
+    index = cols.get("id")
+    rid = _clean(values[index]) if index is not None and index < opened.field else ""
+    rid = rid[:200].encode("utf-8", "replace").decode("utf-8")  # undecodable bytes: "?"
+    return Row(opened.line, QueryRecord(rid or f"row-{opened.line}", ""),
+               f"{opened.reason(header)}; none of them was screened")
 
 
 def _read_jsonl(lines: Iterable[str], source: str) -> Iterator[Row]:

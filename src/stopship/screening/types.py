@@ -53,7 +53,11 @@ class Hit:
     explanation: Explanation
     schema: str | None = None
     entity_version: str | None = None  # content hash of the entity as screened
-    entity: Entity | None = None  # the list entity itself, for rules (flags, programs); not serialised
+    # The list entity itself, for rules (flags, programs), alert payloads and /match; not
+    # in as_dict(). Every path (screen, screen_many, screen_batch in forked workers or on
+    # Spark) fills it; None only when the engine has no entity source (an index loaded
+    # without entities or store) or the store no longer has the entity.
+    entity: Entity | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {

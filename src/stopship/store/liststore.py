@@ -211,6 +211,26 @@ class ListStore:
                                 f"of list {list_id!r}")
         return Entity.from_dict(json.loads(data))
 
+    def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        """Many entities of their lists' current versions in a few queries (one per list
+        and 500 ids); ids of unknown lists or not in the current version are left out."""
+        by_list: dict[str, list[str]] = {}
+        for entity_id in dict.fromkeys(entity_ids):
+            by_list.setdefault(entity_id.split(":", 1)[0], []).append(entity_id)
+        out: dict[str, Entity] = {}
+        with self.engine.connect() as conn:
+            current = {row.list_id: row.id for row in self._current_rows(conn)}
+            for list_id, ids in by_list.items():
+                if list_id not in current:
+                    continue
+                for start in range(0, len(ids), 500):
+                    rows = conn.execute(select(t.entities.c.entity_id, t.entities.c.data).where(
+                        and_(t.entities.c.version_id == current[list_id],
+                             t.entities.c.entity_id.in_(ids[start:start + 500])))).all()
+                    out.update((r.entity_id, Entity.from_dict(json.loads(r.data)))
+                               for r in rows)
+        return out
+
     def entity_history(self, entity_id: str) -> list[tuple[int, str]]:
         """``[(version, content_hash), ...]`` over the complete versions of the entity's
         list that contain it, oldest first. NotFoundError if it is in none."""
