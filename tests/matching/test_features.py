@@ -56,6 +56,19 @@ def test_generic_words_alone_are_not_evidence() -> None:
     assert distinctive_evidence(pair("Rosneft Trading", "Rosneft Trading"), CONFIG)[0] == 0.0
 
 
+def test_one_generic_abbreviation_spelled_out_is_not_evidence() -> None:
+    # the Entity List alias "NPO AT" (Android Technics) is "npo" and a legal form, as is a
+    # customer called "ОАО НПО": three generic words meet, from one word on each side
+    for query in ("ОАО НПО", "Scientific Production Association"):
+        value, detail = distinctive_evidence(pair(query, "NPO AT"), CONFIG)
+        assert value == -1.0 and "one-word" in detail["reason"]
+    assert distinctive_evidence(pair("NPO Androidnaya Tekhnika", "AO NPO Androidnaya Tekhnika"),
+                                CONFIG)[0] == 0.0
+    assert distinctive_evidence(pair("China Aerospace Science and Industry Corp",
+                                     "CHINA AEROSPACE SCIENCE AND INDUSTRY CORPORATION"),
+                                CONFIG)[0] == 0.0
+
+
 def test_same_surname_different_given_name_conflicts() -> None:
     assert given_name_conflict(pair("Ivan Petrov", "PETROV, Sergei", "person"), CONFIG)[0] == -1
     assert given_name_conflict(pair("Ivan Petrov", "PETROV, Ivan", "person"), CONFIG)[0] == 0

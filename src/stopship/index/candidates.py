@@ -99,11 +99,15 @@ class CandidateIndex:
             return hit
         d = self.data
         found: dict[int, float] = {}
-        for text in {key, token}:
+        # key first, then the token: a fixed order (a set's would follow the string hash
+        # seed), and each entry keeps its best similarity over both, so results do not
+        # depend on which of the two met it first
+        texts = (key,) if key == token else (key, token)
+        for text in texts:
             exact = d.vocab.get(text)
             if exact is not None:
                 found[exact] = 1.0
-        for text in {key, token}:
+        for text in texts:
             if len(text) < 4:
                 continue
             max_dist = 1 if len(text) < 9 else 2
@@ -114,13 +118,15 @@ class CandidateIndex:
             for lo, hi in zip(los.tolist(), his.tolist(), strict=True):
                 if hi > lo:
                     near.update(d.del_vid[lo:hi].tolist())
-            for vid in near:
-                if vid in found:
+            for vid in sorted(near):
+                if found.get(vid, 0.0) >= 1.0:
                     continue
                 other = d.vocab_keys[vid]
                 dist = OSA.distance(text, other, score_cutoff=max_dist)
                 if dist <= max_dist:
-                    found[vid] = 1.0 - 0.5 * dist / max(len(text), len(other))
+                    sim = 1.0 - 0.5 * dist / max(len(text), len(other))
+                    if sim > found.get(vid, 0.0):
+                        found[vid] = sim
         if token.isalpha() and 4 <= len(token) <= 8:
             acr = d.vocab.get("@" + token)
             if acr is not None:

@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from stopship.matching.prepared import is_generic_word, is_office, is_patronymic, legal_family
+from stopship.matching.prepared import (
+    is_generic_word,
+    is_office,
+    is_patronymic,
+    legal_family,
+    prepare_name,
+)
 from stopship.matching.types import MatchCandidate, MatchConfig, MatchQuery, NamePair
 
 Detail = dict[str, Any]
@@ -110,8 +116,10 @@ def name_similarity(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]
 def distinctive_evidence(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]:
     """-1 when every word that met is generic (common across the lists, or a generic word
     of organisation names such as NPO, GROUP) and either a word stayed unmatched
-    (``XYZ TRADING`` vs ``ABC TRADING``) or a single generic word met (``NPO``). Names
-    made only of generic words still match when every word meets (CASIC's full name)."""
+    (``XYZ TRADING`` vs ``ABC TRADING``) or a single generic word met (``NPO``), also
+    when that one word was an abbreviation spelled out (``ОАО НПО`` vs the alias ``NPO AT``:
+    both are ``npo`` and a legal form). Names made only of generic words still match when
+    every word meets and each name has two or more words (CASIC's full name)."""
     al = pair.alignment
     generic = float(config.p("generic_idf_share")) * config.max_idf
     c = pair.candidate
@@ -122,7 +130,14 @@ def distinctive_evidence(pair: NamePair, config: MatchConfig) -> tuple[float, De
         return 0.0, {}
     if al.q_free or al.c_free or len(matched) == 1:
         return -1.0, {"reason": "only generic words agree"}
+    if _one_word(pair.query.prep.latin) or _one_word(prepare_name(c.value).latin):
+        return -1.0, {"reason": "only generic words agree, from a one-word name"}
     return 0.0, {}
+
+
+def _one_word(latin: str) -> bool:
+    """A name of one word before abbreviations are spelled out and with legal forms gone."""
+    return len(latin.split()) <= 1
 
 
 def given_name_conflict(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]:
