@@ -9,7 +9,7 @@ a decisive feature that fires lifts the score to its weight. Scores are clamped 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -102,21 +102,25 @@ def _combine_name(pair: NamePair, config: MatchConfig) -> tuple[float, list[dict
 def score_candidate(query: MatchQuery, candidate: MatchCandidate,
                     config: MatchConfig) -> MatchResult:
     """Score one candidate entity against the query; the best name pair wins."""
-    person = query.schema == "person" or (query.schema is None and candidate.schema == "person")
     best: tuple[float, NamePair | None, list[dict[str, Any]]] = (-1.0, None, [])
+    for candidate_pair in name_pairs(query, candidate):
+        s, name_rows = _combine_name(candidate_pair, config)
+        if s > best[0]:
+            best = (s, candidate_pair, name_rows)
+    score, pair, rows = best
+    score = _with_entity(query, candidate, config, max(score, 0.0), rows)
+    return MatchResult(score, pair, rows, summarise(pair, rows, score))
+
+
+def name_pairs(query: MatchQuery, candidate: MatchCandidate) -> Iterator[NamePair]:
+    """Every (query name, list name) pair whose words align at all, aligned."""
+    person = query.schema == "person" or (query.schema is None and candidate.schema == "person")
     for qn in query.names:
         skeletal = qn.prep.script in SKELETAL_SCRIPTS
         for cn in candidate.names:
             al = align(qn.prep.tokens, qn.prep.keys, cn.tokens, cn.keys, person, skeletal)
-            if not al.pairs:
-                continue
-            candidate_pair = NamePair(qn, cn, al, person)
-            s, name_rows = _combine_name(candidate_pair, config)
-            if s > best[0]:
-                best = (s, candidate_pair, name_rows)
-    score, pair, rows = best
-    score = _with_entity(query, candidate, config, max(score, 0.0), rows)
-    return MatchResult(score, pair, rows, summarise(pair, rows, score))
+            if al.pairs:
+                yield NamePair(qn, cn, al, person)
 
 
 def _with_entity(query: MatchQuery, candidate: MatchCandidate, config: MatchConfig,
@@ -165,20 +169,14 @@ def score_bound(query: MatchQuery, candidate: MatchCandidate,
             weights.append(spec.weight)
         elif spec.name not in NEVER_POSITIVE:
             return None
-    person = query.schema == "person" or (query.schema is None and candidate.schema == "person")
     best = -1.0
-    for qn in query.names:
-        skeletal = qn.prep.script in SKELETAL_SCRIPTS
-        for cn in candidate.names:
-            al = align(qn.prep.tokens, qn.prep.keys, cn.tokens, cn.keys, person, skeletal)
-            if not al.pairs:
-                continue
-            value = name_similarity_value(NamePair(qn, cn, al, person), config)
-            s = 0.0
-            for weight in weights:
-                s += value * weight
-            if s > best:
-                best = s
+    for pair in name_pairs(query, candidate):
+        value = name_similarity_value(pair, config)
+        s = 0.0
+        for weight in weights:
+            s += value * weight
+        if s > best:
+            best = s
     return _with_entity(query, candidate, config, max(best, 0.0), None)
 
 
