@@ -74,7 +74,7 @@ def _builder() -> tuple[str, Callable[[list[Entity]], Any]]:
 
 
 def run(url: str, customers: int, delta_size: int, seed: int = 7, recall: bool = False,
-        cutoff: float | None = None, keys: bool = False) -> dict[str, Any]:
+        cutoff: float | None = None, keys: bool = False, processes: int = 0) -> dict[str, Any]:
     rng = random.Random(seed)
     upgrade(url)
     engine = make_engine(url)
@@ -103,7 +103,7 @@ def run(url: str, customers: int, delta_size: int, seed: int = 7, recall: bool =
         extra["use_reach"] = False
     result = rescreen(engine, FakeDelta(changed=changed), build, list_id="us_ofac_sdn",
                       old_version="v1", new_version="v2", lists={"us_ofac_sdn": "v2"},
-                      processes=0, **extra)
+                      processes=processes, **extra)
     total = time.perf_counter() - t1
     cpu = _cpu() - cpu0
     load = os.getloadavg()[0]
@@ -188,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keys", action="store_true",
                         help="the older 4-letter-prefix blocking keys instead of the "
                              "stored prepared names (for comparison)")
+    parser.add_argument("--processes", type=int, default=0,
+                        help="re-screen processes: 0 = both cores, as `stopship db rescreen`; "
+                             "1 = in-process, as the server's background re-screen")
     parser.add_argument("--no-write", action="store_true",
                         help="do not touch docs/benchmarks.md")
     args = parser.parse_args(argv)
@@ -195,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         b.strip() for b in args.backends.split(",") if b.strip()]
     rows = []
     for backend in backends:
-        kw = {"recall": args.recall, "cutoff": args.prefilter, "keys": args.keys}
+        kw = {"recall": args.recall, "cutoff": args.prefilter, "keys": args.keys,
+              "processes": args.processes}
         if backend == "postgres":
             with temp_postgres("bench") as url:
                 figures = run(url, args.customers, args.delta, **kw)
@@ -207,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(figures)
         for key, value in figures.items():
             print(f"{key:14} {value}", flush=True)
-    if not args.no_write and not args.keys and args.prefilter is None:
+    if not args.no_write and not args.keys and args.prefilter is None and not args.processes:
         write_section("Re-screening a customer master",
                       _section(rows, list(argv if argv is not None else sys.argv[1:])))
     return 0
