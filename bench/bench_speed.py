@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 sys.path.insert(0, str(Path(__file__).parent))
 from labelled import load_entities  # noqa: E402
 from peer_venv import PEER_PYTHON, ensure_peer  # noqa: E402
+from pss import PssSampler  # noqa: E402
 from records import customer_records  # noqa: E402
 from report import write_section  # noqa: E402
 
@@ -112,7 +113,8 @@ def main() -> None:
         del distinct
         out = Path(tmp) / "hits.jsonl"
         cpu0 = os.times()
-        summary = screen_file(engine, src, str(out), processes=args.processes)
+        with PssSampler() as pss:
+            summary = screen_file(engine, src, str(out), processes=args.processes)
         cpu1 = os.times()
         cpu_s = (cpu1.user - cpu0.user + cpu1.children_user - cpu0.children_user
                  + cpu1.system - cpu0.system + cpu1.children_system - cpu0.children_system)
@@ -144,6 +146,8 @@ def main() -> None:
         f"| records per CPU-second (all processes) | {summary['records'] / max(cpu_s, 1e-9):,.0f} |",
         f"| alerts | {summary['alerts']:,} ({summary['alerts'] / summary['records']:.2%}) |",
         f"| peak RSS, parent / largest worker | {peak_self:,.0f} MB / {peak_child:,.0f} MB |",
+        f"| peak summed PSS, parent + workers (shared pages counted once) | "
+        f"{pss.peak_mb:,.0f} MB |",
     ]
     if peer:
         p_rate, p_ret, p_score = peer

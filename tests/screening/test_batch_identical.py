@@ -115,3 +115,31 @@ def test_store_backed_batch_hits_carry_the_entity(entities: list[Entity], tmp_pa
     assert all(h.entity is not None for hits in reference for h in hits)
     got = list(engine.screen_batch(records, processes=2, chunk_size=16))
     assert [_with_entity(o.hits) for o in got] == [_with_entity(h) for h in reference]
+
+
+def test_hits_carry_the_entity_of_the_indexed_version(entities: list[Entity],
+                                                       tmp_path) -> None:
+    """A screener keeps attaching the entity as in the list version its index was built
+    from, one record or a batch, when a newer version of the list is loaded meanwhile."""
+    from stopship.screening.open import open_screener
+    from stopship.store import ListStore
+
+    list_id = entities[0].list_id
+    members = [e for e in entities if e.list_id == list_id]
+    store = ListStore.open(data_dir=tmp_path)
+    store.load(list_id, members)
+    engine = open_screener(tmp_path)  # index built on version 1; no entity read yet
+    records = _sample(members, n=40, seed=3)
+    in_memory = build_screener(members)
+    hit_ids = {h.entity_id for r in records for h in in_memory.outcome(r).hits}
+    assert hit_ids
+    changed = [Entity.from_dict({**e.to_dict(), "remarks": "changed in version 2"})
+               if e.id in hit_ids else e for e in members]
+    store.load(list_id, changed)
+    store.close()
+    single = [h for r in records for h in engine.outcome(r).hits]
+    batch = [h for o in engine.screen_batch(records, processes=2, chunk_size=8)
+             for h in o.hits]
+    for hit in single + batch:
+        assert hit.entity is not None
+        assert hit.entity.remarks != "changed in version 2", hit.entity_id

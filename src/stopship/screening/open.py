@@ -7,6 +7,7 @@ second)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,15 +62,21 @@ def open_screener(data_dir: Path, lists: list[str] | None = None,
         data = build_index(entities())
         save_index(data, folder)
 
+    # Hits carry the entity as it is in the list version the index was built from (not a
+    # newer current one); a version never changes, so entities read once are kept.
+    pinned = {list_id: int(v.split(":", 1)[0]) for list_id, v in versions.items()}
+
+    @lru_cache(maxsize=20_000)
     def load_entity(entity_id: str) -> Entity | None:
         try:
-            return store.get_entity(entity_id)  # type: ignore[no-any-return]
+            return store.get_entity(  # type: ignore[no-any-return]
+                entity_id, version=pinned.get(entity_id.split(":", 1)[0]))
         except StopshipError:
             return None
 
     def load_entities(entity_ids: list[str]) -> dict[str, Entity]:
         try:
-            return store.get_entities(entity_ids)  # type: ignore[no-any-return]
+            return store.get_entities(entity_ids, versions=pinned)  # type: ignore[no-any-return]
         except StopshipError:
             return {}
 

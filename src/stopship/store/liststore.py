@@ -211,15 +211,26 @@ class ListStore:
                                 f"of list {list_id!r}")
         return Entity.from_dict(json.loads(data))
 
-    def get_entities(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
-        """Many entities of their lists' current versions in a few queries (one per list
-        and 500 ids); ids of unknown lists or not in the current version are left out."""
+    def get_entities(self, entity_ids: Iterable[str],
+                     versions: dict[str, int] | None = None) -> dict[str, Entity]:
+        """Many entities in a few queries (one per list and 500 ids), from the version of
+        their list named in ``versions`` (list id -> version number), else the current
+        one; ids of unknown lists or versions, or not in that version, are left out."""
         by_list: dict[str, list[str]] = {}
         for entity_id in dict.fromkeys(entity_ids):
             by_list.setdefault(entity_id.split(":", 1)[0], []).append(entity_id)
         out: dict[str, Entity] = {}
         with self.engine.connect() as conn:
             current = {row.list_id: row.id for row in self._current_rows(conn)}
+            for list_id, number in (versions or {}).items():
+                if list_id in by_list:
+                    row = conn.execute(select(t.versions.c.id).where(and_(
+                        t.versions.c.list_id == list_id,
+                        t.versions.c.version == number))).first()
+                    if row is None:
+                        current.pop(list_id, None)
+                    else:
+                        current[list_id] = row.id
             for list_id, ids in by_list.items():
                 if list_id not in current:
                     continue
