@@ -108,3 +108,22 @@ def test_untyped_csl_entry_is_not_penalised_as_a_schema_mismatch(tmp_path) -> No
     assert schema_rows and schema_rows[0]["effect"] == 0.0
     assert schema_rows[0]["detail"]["inferred"] is True
     assert "inferred" in hit.explanation.summary
+
+
+def test_dedupe_key_tells_apart_records_that_differ_in_any_field() -> None:
+    from stopship.screening.engine import _key
+
+    base = QueryRecord(id="1", name="Ivan Petrov", schema="person", country="RU")
+    variants = [
+        QueryRecord(id="2", name="Ivan Petrov", schema="person", country="RU"),  # same
+        QueryRecord(id="3", name="Ivan Petrov", schema=None, country="RU"),
+        QueryRecord(id="4", name="Ivan Petrov", schema="person", country="RU", dob="1970"),
+        QueryRecord(id="5", name="Ivan Petrov", schema="person", country="RU", address=""),
+        QueryRecord(id="6", name="Ivan Petrov", schema="person", country="RU",
+                    identifiers=["INN 7707083893"]),
+        QueryRecord(id="7", name="Ivan", schema="person", country="RU", address="Petrov"),
+        QueryRecord(id="8", name="Ivan Petrov\udc80", schema="person", country="RU"),
+    ]
+    keys = [_key(r) for r in variants]
+    assert keys[0] == _key(base)
+    assert len(set(keys)) == len(keys)

@@ -13,6 +13,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from hashlib import blake2b
 from typing import Any
 
 import numpy as np
@@ -148,7 +149,7 @@ class ScreeningEngine:
     def _screen_local(self, records: Iterable[QueryRecord], min_score: float | None,
                       limit: int, progress: Callable[[int], None] | None) -> Iterator[Outcome]:
         """The one-process path, with the same de-duplication as the workers'."""
-        seen: dict[tuple[Any, ...], _Slot] = {}
+        seen: dict[bytes, _Slot] = {}
         for record in records:
             key = _key(record)
             slot = seen.get(key)
@@ -226,10 +227,13 @@ class _Slot:
         return Outcome(record, [replace(h, query_id=record.id) for h in hits], self.error)
 
 
-def _key(record: QueryRecord) -> tuple[Any, ...]:
-    """Everything screening reads of a record, except its id."""
-    return (record.name, record.schema, record.country, record.dob, record.address,
-            tuple(record.identifiers))
+def _key(record: QueryRecord) -> bytes:
+    """Everything screening reads of a record, except its id, as a 128-bit digest: the
+    table of a million recent distinct records then holds 16 bytes each, not the record's
+    strings (a collision of two different records is about 2**-128 likely)."""
+    fields = (record.name, record.schema, record.country, record.dob, record.address,
+              tuple(record.identifiers))
+    return blake2b(repr(fields).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _plans(records: Iterable[QueryRecord], size: int, max_keys: int
@@ -237,7 +241,7 @@ def _plans(records: Iterable[QueryRecord], size: int, max_keys: int
     """Chunks of ``size`` distinct records to screen (``sent``), with the plan that maps
     every input record, in order, to the slot of its first occurrence. A repeat always
     follows its first occurrence, so its slot is filled by the time it is yielded."""
-    seen: dict[tuple[Any, ...], _Slot] = {}
+    seen: dict[bytes, _Slot] = {}
     plan: list[tuple[QueryRecord, _Slot]] = []
     sent: list[_Slot] = []
     for record in records:
