@@ -84,10 +84,14 @@ def party_queries(external_id: str, payload: dict[str, Any]) -> tuple[Any, list[
     order, _problems = parse_order(dict(payload))
     if order is None:
         return None, []
-    return order, [QueryRecord(id=f"{external_id}:{i}", name=p.name, schema=p.schema,
-                               country=p.country, address=p.address,
-                               identifiers=list(p.identifiers))
-                   for i, p in enumerate(order.parties)]
+    return order, order_party_queries(external_id, order)
+
+
+def order_party_queries(external_id: str, order: Any) -> list[QueryRecord]:
+    """One screening query per party of a parsed order, numbered ``<order id>:<i>``."""
+    return [QueryRecord(id=f"{external_id}:{i}", name=p.name, schema=p.schema,
+                        country=p.country, address=p.address, identifiers=list(p.identifiers))
+            for i, p in enumerate(order.parties)]
 
 
 def rescreen_set(clear_days: int | None = None, at: datetime | None = None) -> Any:

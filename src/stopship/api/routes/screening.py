@@ -28,7 +28,6 @@ from stopship.cases.tables import orders
 from stopship.cases.users import Principal
 from stopship.cases.util import dumps, new_id, now
 from stopship.errors import ValidationError
-from stopship.screening.types import QueryRecord
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
 
@@ -63,9 +62,6 @@ def screen_batch(body: BatchRequest, request: Request,
         for q, hits in zip(queries, results, strict=True)]}
 
 
-ORDER_STATUS = {"hold": "held", "review": "review", "clear": "clear"}
-
-
 @router.post("/orders/screen", summary="Screen an order (parties, items, route, red flags)")
 def screen_order(body: OrderIn, request: Request,
                  who: Principal = Depends(require("orders:screen"))) -> dict[str, Any]:
@@ -84,11 +80,8 @@ def screen_order(body: OrderIn, request: Request,
         raise ValidationError(problems, "order")
     decision = order_screener.screen(order)
     outcome = decision.as_dict()
-    status = ORDER_STATUS.get(str(outcome.get("decision")), "review")
-    party_queries = [QueryRecord(id=f"{body.id}:{i}", name=p.name, schema=p.schema,
-                                 country=p.country, address=p.address,
-                                 identifiers=list(p.identifiers))
-                     for i, p in enumerate(order.parties)]
+    status = order_svc.ORDER_STATUS.get(str(outcome.get("decision")), "review")
+    party_queries = order_svc.order_party_queries(body.id, order)
     party_hits = screener.screen_many(party_queries) if status != "clear" else []
     stamp = now()
     with ctx.engine.begin() as conn:
