@@ -110,9 +110,7 @@ def test_untyped_csl_entry_is_not_penalised_as_a_schema_mismatch(tmp_path) -> No
     assert "inferred" in hit.explanation.summary
 
 
-def test_dedupe_key_tells_apart_records_that_differ_in_any_field() -> None:
-    from stopship.screening.engine import _key
-
+def test_content_key_tells_apart_records_that_differ_in_any_field() -> None:
     base = QueryRecord(id="1", name="Ivan Petrov", schema="person", country="RU")
     variants = [
         QueryRecord(id="2", name="Ivan Petrov", schema="person", country="RU"),  # same
@@ -124,6 +122,12 @@ def test_dedupe_key_tells_apart_records_that_differ_in_any_field() -> None:
         QueryRecord(id="7", name="Ivan", schema="person", country="RU", address="Petrov"),
         QueryRecord(id="8", name="Ivan Petrov\udc80", schema="person", country="RU"),
     ]
-    keys = [_key(r) for r in variants]
-    assert keys[0] == _key(base)
+    keys = [r.content_key() for r in variants]
+    assert keys[0] == base.content_key()
     assert len(set(keys)) == len(keys)
+
+
+def test_wire_round_trip() -> None:
+    record = QueryRecord(id="9", name="Ivan Petrov", schema="person", country="RU",
+                         dob="1970", address="Moscow", identifiers=["INN 7707083893"])
+    assert QueryRecord.from_wire(record.wire()) == record

@@ -36,7 +36,7 @@ from stopship.errors import InputError
 from stopship.index.persist import preparation_fingerprint
 from stopship.matching.prepared import acronym, token_key
 from stopship.screening.query import prepare_record
-from stopship.screening.types import QueryRecord
+from stopship.screening.types import QueryRecord, Wire
 
 # Derived from the fingerprint of the names/matching/index code and reference data (the
 # same one that keys saved indexes), so a changed names layer can never leave stale
@@ -75,18 +75,9 @@ def encode(record: QueryRecord) -> str:
     return json.dumps([renderings, list(idvalues)], ensure_ascii=False, separators=(",", ":"))
 
 
-Wire = tuple[str, str, str | None, str | None, str | None, str | None, tuple[str, ...]]
-
-
-def _wire(record: QueryRecord) -> Wire:
-    return (record.id, record.name, record.schema, record.country, record.dob,
-            record.address, tuple(record.identifiers))
-
-
 def _encode_wires(wires: list[Wire]) -> list[str]:
     """``encode`` of each record, given as a wire tuple."""
-    return [encode(QueryRecord(rid, name, schema, country, dob, address, list(idents)))
-            for rid, name, schema, country, dob, address, idents in wires]
+    return [encode(QueryRecord.from_wire(w)) for w in wires]
 
 
 _SEEN = 200_000  # forms an Encoder remembers
@@ -119,7 +110,7 @@ class Encoder:
         """``encode`` of each record, in order; records that repeat another's fields
         (all but the id), in this call or a recent one, are encoded once."""
         seen = self._seen
-        keys = [_wire(r) for r in records]
+        keys = [r.wire() for r in records]
         if len(seen) + len(keys) > _SEEN:
             seen.clear()
         todo: dict[tuple[Any, ...], Wire] = {}

@@ -25,7 +25,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -43,7 +42,7 @@ _FETCH = 500  # survivors read per query
 _RECORD = (customers.c.id, customers.c.external_id, customers.c.name, customers.c.schema,
            customers.c.country, customers.c.dob, customers.c.address,
            customers.c.identifiers)
-Key = tuple[Any, ...]  # what screening reads of a record: everything but its id
+Key = bytes  # QueryRecord.content_key(): what screening reads of a record, not its id
 
 
 @dataclass
@@ -92,11 +91,6 @@ def reach_range(conn: Connection, lo: int, hi: int, reach: Reach
     return out, time.process_time() - started
 
 
-def _key(query: QueryRecord) -> Key:
-    return (query.name, query.schema, query.country, query.dob, query.address,
-            tuple(query.identifiers))
-
-
 def _screen(screener: Screener, query: QueryRecord) -> list[Hit]:
     try:
         return screener.screen(query)
@@ -110,7 +104,7 @@ def _found(records: list[QueryRecord], hits_of: dict[Key, list[Hit]]
     the record's own id."""
     out = []
     for query in records:
-        hits = hits_of.get(_key(query))
+        hits = hits_of.get(query.content_key())
         if hits:
             out.append((int(query.id), query,
                         [h if h.query_id == query.id else replace(h, query_id=query.id)
@@ -137,7 +131,7 @@ def sweep(engine: Engine, conn: Connection, reach: Reach, screener: Screener,
             if len(hits_of) >= 200_000:
                 hits_of.clear()  # between ranges: a range's keys stay until it is done
             for query in records:
-                key = _key(query)
+                key = query.content_key()
                 if key not in hits_of:
                     hits_of[key] = _screen(screener, query)
             yield Part(len(records), _found(records, hits_of), reach_s,
@@ -159,7 +153,7 @@ def _forked(engine: Engine, spans: list[tuple[int, int]], reach: Reach, screener
             for records, reach_s in pool.imap(_reach_work, spans):
                 survivors += records
                 for query in records:
-                    distinct.setdefault(_key(query), query)
+                    distinct.setdefault(query.content_key(), query)
                 yield Part(reached=len(records), reach_seconds=reach_s)
             todo = list(distinct.values())
             del distinct
@@ -216,5 +210,5 @@ def _screen_work(records: list[QueryRecord]) -> tuple[list[tuple[Key, list[Hit]]
     for query in records:
         hits = _screen(state.screener, query)
         if hits:
-            out.append((_key(query), hits))
+            out.append((query.content_key(), hits))
     return out, time.process_time() - started

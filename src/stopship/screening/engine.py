@@ -13,7 +13,6 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from hashlib import blake2b
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,7 @@ from stopship.matching.prepared import prepare_name
 from stopship.matching.scoring import list_name, query_name, score_bound
 from stopship.model import Entity
 from stopship.screening.query import prepare_record
-from stopship.screening.types import Explanation, Hit, QueryRecord
+from stopship.screening.types import Explanation, Hit, QueryRecord, Wire
 
 
 @dataclass(slots=True)
@@ -136,7 +135,7 @@ class ScreeningEngine:
                     wires = []
                     for slot in sent:
                         assert slot.record is not None
-                        wires.append(_wire(slot.record))
+                        wires.append(slot.record.wire())
                         slot.record = None  # a long file costs keys and results only
                     inflight.append((pool.apply_async(_work, (wires,)), plan, sent))
                     if len(inflight) >= window:
@@ -151,7 +150,7 @@ class ScreeningEngine:
         """The one-process path, with the same de-duplication as the workers'."""
         seen: dict[bytes, _Slot] = {}
         for record in records:
-            key = _key(record)
+            key = record.content_key()
             slot = seen.get(key)
             if slot is None:
                 if len(seen) >= _DEDUPE_KEYS:
@@ -205,7 +204,6 @@ class ScreeningEngine:
 
 _WORKER: tuple[ScreeningEngine, float | None, int] | None = None
 _DEDUPE_KEYS = 1_000_000  # repeats are looked for among this many recent distinct records
-Wire = tuple[str, str, str | None, str | None, str | None, str | None, tuple[str, ...]]
 
 
 class _Slot:
@@ -227,15 +225,6 @@ class _Slot:
         return Outcome(record, [replace(h, query_id=record.id) for h in hits], self.error)
 
 
-def _key(record: QueryRecord) -> bytes:
-    """Everything screening reads of a record, except its id, as a 128-bit digest: the
-    table of a million recent distinct records then holds 16 bytes each, not the record's
-    strings (a collision of two different records is about 2**-128 likely)."""
-    fields = (record.name, record.schema, record.country, record.dob, record.address,
-              tuple(record.identifiers))
-    return blake2b(repr(fields).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
 def _plans(records: Iterable[QueryRecord], size: int, max_keys: int
            ) -> Iterator[tuple[list[tuple[QueryRecord, _Slot]], list[_Slot]]]:
     """Chunks of ``size`` distinct records to screen (``sent``), with the plan that maps
@@ -245,7 +234,7 @@ def _plans(records: Iterable[QueryRecord], size: int, max_keys: int
     plan: list[tuple[QueryRecord, _Slot]] = []
     sent: list[_Slot] = []
     for record in records:
-        key = _key(record)
+        key = record.content_key()
         slot = seen.get(key)
         if slot is None:
             if len(seen) >= max_keys:
@@ -258,11 +247,6 @@ def _plans(records: Iterable[QueryRecord], size: int, max_keys: int
             plan, sent = [], []
     if plan:
         yield plan, sent
-
-
-def _wire(r: QueryRecord) -> Wire:
-    """A record as a plain tuple: pickles several times faster than the dataclass."""
-    return (r.id, r.name, r.schema, r.country, r.dob, r.address, tuple(r.identifiers))
 
 
 def _finish(engine: ScreeningEngine, job: Any, plan: list[tuple[QueryRecord, _Slot]],
@@ -286,9 +270,8 @@ def _work(wires: list[Wire]) -> list[tuple[int, list[Hit], str | None]]:
     engine, min_score, limit = _WORKER
     engine.attach_entities = False  # no store access from a forked worker; nothing to ship
     out = []
-    for i, (rid, name, schema, country, dob, address, idents) in enumerate(wires):
-        o = engine.outcome(QueryRecord(rid, name, schema, country, dob, address, list(idents)),
-                           min_score, limit)
+    for i, wire in enumerate(wires):
+        o = engine.outcome(QueryRecord.from_wire(wire), min_score, limit)
         if o.hits or o.error:
             out.append((i, o.hits, o.error))
     # What the worker cached for this chunk (prepared names, token lookups) lives on; left
