@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from stopship.errors import ConfigError
+
 ENV_DATA_DIR = "STOPSHIP_DATA_DIR"
 ENV_DATABASE_URL = "STOPSHIP_DATABASE_URL"
 ENV_SQLITE_SYNCHRONOUS = "STOPSHIP_SQLITE_SYNCHRONOUS"
+ENV_CACHE_SCALE = "STOPSHIP_CACHE_SCALE"
 
 
 def data_dir(explicit: str | Path | None = None) -> Path:
@@ -39,6 +42,19 @@ def sqlite_synchronous() -> str:
     """SQLite's ``PRAGMA synchronous`` for every connection (``$STOPSHIP_SQLITE_SYNCHRONOUS``,
     upper-cased; default ``NORMAL``). Checked by ``store.db.sqlite_synchronous``."""
     return (os.environ.get(ENV_SQLITE_SYNCHRONOUS) or "NORMAL").strip().upper()
+
+
+def cache_scale() -> float:
+    """``$STOPSHIP_CACHE_SCALE``: the factor on every screening memo table's size (default
+    1; see ``stopship.memo``). Not a positive number: a ConfigError naming the variable."""
+    raw = (os.environ.get(ENV_CACHE_SCALE) or "1").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"{ENV_CACHE_SCALE} must be a positive number, got {raw!r}")
+    return value
 
 
 RESOURCES = Path(__file__).parent / "resources"

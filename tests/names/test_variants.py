@@ -79,3 +79,13 @@ def test_fold_with_triggers_equals_every_rule_on_name_words() -> None:
     words = latin + [a + b for a, b in zip(latin, latin[1:], strict=False)]  # joined pairs
     assert len(words) > 1000
     assert [_fold(w) for w in words] == [_fold_every_rule(w) for w in words]
+
+
+def test_word_key_is_token_key_without_the_cache() -> None:
+    from stopship.names.variants import token_key, word_key
+
+    words = ["schtscherbakow", "uladzimiravich", "enterprises", "tsentr", "1234", ""]
+    assert [word_key(w) for w in words] == [token_key(w) for w in words]
+    before = token_key.cache_info().currsize
+    word_key("zzqjoinedwordzzq")
+    assert token_key.cache_info().currsize == before

@@ -16,7 +16,8 @@ import numpy as np
 from rapidfuzz.distance import OSA
 
 from stopship.index.build import IndexData, crc, deletes
-from stopship.matching.prepared import Prepared, acronym, prepare_name, token_key
+from stopship.matching.prepared import Prepared, acronym, prepare_name, word_key
+from stopship.memo import entries
 
 TokenMatches = tuple[tuple[int, float], ...]
 # (sorted name ids, best weight per name) over all of a token's matches; and the same over
@@ -132,7 +133,7 @@ class CandidateIndex:
             if acr is not None:
                 found[acr] = 1.0
         result = tuple(found.items())
-        if len(self._cache) > 300_000:
+        if len(self._cache) > entries(300_000):
             self._cache.clear()
         self._cache[cache_key] = result
         return result
@@ -174,7 +175,7 @@ class CandidateIndex:
                                               for t, y in zip(p.tokens, p.keys, strict=True)):
                     found = (p.tokens, p.keys)
                     break
-        if len(self._splits) > 300_000:
+        if len(self._splits) > entries(300_000):
             self._splits.clear()
         self._splits[tok] = found
         return found
@@ -303,7 +304,7 @@ class CandidateIndex:
         hit = self._views.get(ck)
         if hit is None:
             hit = self._make_view(prep)
-            if len(self._views) > 200_000:
+            if len(self._views) > entries(20_000):
                 self._views.clear()
             self._views[ck] = hit
         return hit
@@ -343,7 +344,7 @@ class CandidateIndex:
             d = self.data
             matches = self.token_matches(key, tok)
             hit = (max((float(d.idf[v]) * s for v, s in matches), default=d.max_idf), matches)
-            if len(self._weighed) > 300_000:
+            if len(self._weighed) > entries(300_000):
                 self._weighed.clear()
             self._weighed[(key, tok)] = hit
         return hit
@@ -352,9 +353,9 @@ class CandidateIndex:
         """Vocabulary id of two adjacent tokens written as one word (cached)."""
         vid = self._pairs.get((first, second))
         if vid is None:
-            found = self.data.vocab.get(token_key(first + second))
+            found = self.data.vocab.get(word_key(first + second))
             vid = -1 if found is None else found
-            if len(self._pairs) > 300_000:
+            if len(self._pairs) > entries(300_000):
                 self._pairs.clear()
             self._pairs[(first, second)] = vid
         return None if vid < 0 else vid
@@ -388,7 +389,7 @@ class CandidateIndex:
         hit = self._merged.get(matches)
         if hit is None:
             hit = self._make_merged(matches)
-        if len(self._merged_ids) > 100_000:
+        if len(self._merged_ids) > entries(100_000):
             self._merged_ids.clear()
         self._merged_ids[id(matches)] = (matches, hit)
         return hit
@@ -413,7 +414,7 @@ class CandidateIndex:
         generating = (names if len(gen) == len(parts) else
                       union(gen) if gen else np.zeros(0, np.int32))
         merged = (names, w, generating)
-        if len(self._merged) > 200_000:
+        if len(self._merged) > entries(200_000):
             self._merged.clear()
         self._merged[matches] = merged
         return merged
@@ -491,10 +492,10 @@ class CandidateIndex:
                 return None
             hit = (np.append(names, np.int32(np.iinfo(np.int32).max)),
                    np.append(w, np.float32(0)), np.float32(w.max()))
-            if len(self._pads) > 100_000:
+            if len(self._pads) > entries(100_000):
                 self._pads.clear()
             self._pads[matches] = hit
-        if len(self._pad_ids) > 100_000:
+        if len(self._pad_ids) > entries(100_000):
             self._pad_ids.clear()
         self._pad_ids[id(matches)] = (matches, hit)
         return hit

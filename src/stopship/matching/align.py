@@ -16,6 +16,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from stopship.matching.prepared import ACRONYM_STOPWORDS, is_patronymic, token_key
+from stopship.memo import entries
 
 
 @dataclass(slots=True)
@@ -42,7 +43,7 @@ _PATRONYMIC_END = re.compile(r"(?:[oeaiuy]?v)?(?:ich|ych|itch|itsch|itsj|itsh|it
 _VOWELS = frozenset("aeiouy")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=entries(65536))
 def _patronymic_root(token: str) -> str:
     """The father's name inside a patronymic, as a key: ``uladzimiravich`` and
     ``vladimirovich`` both give ``vladimir`` (Uladzimir is listed as Vladimir)."""

@@ -15,6 +15,8 @@ from typing import Any
 
 from anyascii import anyascii
 
+from stopship.memo import entries
+
 try:  # pragma: no cover - exercised whichever way the tree is
     from stopship import names as _names
 
@@ -50,7 +52,7 @@ def prepare_name(text: str, schema: str | None = None) -> Prepared:
     return _prepare_cached(text, schema)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=entries(30_000))  # batch workers see few repeats: the parent removed them
 def _prepare_cached(text: str, schema: str | None) -> Prepared:
     if _real_prepare is not None:
         try:
@@ -126,11 +128,16 @@ def _fallback(text: str) -> Prepared:
                     tuple(forms), numbers)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=entries(100_000))
 def token_key(token: str) -> str:
     """The skeleton key of one token (same folding as ``Prepared.keys``)."""
+    return word_key(token)
+
+
+def word_key(token: str) -> str:
+    """``token_key`` without the caches, for a word met once (two words joined)."""
     if _real_prepare is not None:
-        fn = getattr(_names, "token_key", None)
+        fn = getattr(_names, "word_key", None)
         if fn is not None:
             return str(fn(token))
     return _skeleton(token)
@@ -173,7 +180,7 @@ _PATRONYMIC = re.compile(
     r"oglu|ogly|kyzy|qizi)$")
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=entries(100_000))
 def is_patronymic(token: str) -> bool:
     """Russian/Ukrainian/Turkic patronymic endings (``Vladimirovich``, ``Ivanovna``, ``oglu``)."""
     return len(token) > 5 and bool(_PATRONYMIC.search(token))
@@ -200,7 +207,7 @@ def _generic_words() -> frozenset[str]:
         return frozenset()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=entries(4096))
 def is_office(title: str) -> bool:
     """A title the names layer removed that is an office held by one person at a time
     (``president``), as opposed to an honorific (``mr``, ``sheikh``)."""

@@ -15,7 +15,7 @@ from stopship.names.person import person_parts
 from stopship.names.scripts import detect_script
 from stopship.names.translit import romanize
 from stopship.names.types import PersonName, PreparedName
-from stopship.names.variants import token_key
+from stopship.names.variants import token_key, word_key
 
 __all__ = [
     "PersonName",
@@ -28,5 +28,6 @@ __all__ = [
     "romanize",
     "strip_legal_forms",
     "token_key",
+    "word_key",
     "tokenize",
 ]

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from stopship.memo import entries
 from stopship.names import abbreviations, legal_forms, titles
 from stopship.names.scripts import detect_script
 from stopship.names.translit import romanize
@@ -182,7 +183,9 @@ def _raw_keys(rendering: str) -> tuple[str, ...]:
     return tuple(token_key(t) for t in tokenize(rendering))
 
 
-@lru_cache(maxsize=200_000)
+# Screening keeps its own cache of prepared names (matching.prepared); this one only spares
+# a caller that prepares the same name twice in a row, so it stays small.
+@lru_cache(maxsize=entries(4096))
 def prepare(text: str, schema: str | None = None) -> PreparedName:
     """Prepare one name (list name or query) for indexing and comparison."""
     original = text

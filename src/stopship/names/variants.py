@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from stopship.memo import entries
 from stopship.names.data import load_yaml
 
 # Ordered (pattern, replacement, trigger) rules over a lowercase ASCII token. The trigger
@@ -135,9 +136,16 @@ def _equivalences() -> dict[str, str]:
 _PATRONYMIC = re.compile(r"^([a-z]{3,}?)([aeoy]?v(?:ich|ych|itch|itsch|na))$")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=entries(200_000))
 def token_key(token: str) -> str:
-    """The skeleton key of one lowercase latin token (digits pass unchanged).
+    """The skeleton key of one lowercase latin token (digits pass unchanged); cached, as
+    names repeat their words. ``word_key`` is the same without the cache."""
+    return word_key(token)
+
+
+def word_key(token: str) -> str:
+    """``token_key`` uncached: for a word met once (two query words written as one), which
+    would only push words that do repeat out of the cache.
 
     A patronymic built on a given name of the name-equivalence table takes that name's
     canonical form (``uladzimiravich`` / ``oleksandrovych`` -> ``vladimirovich`` /

@@ -11,7 +11,7 @@ import gc
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +22,7 @@ from stopship.index import CandidateIndex, IndexData, build_index
 from stopship.matching import CName, MatchCandidate, MatchQuery, load_config, score_candidate
 from stopship.matching.prepared import prepare_name
 from stopship.matching.scoring import list_name, query_name, score_bound
+from stopship.memo import entries
 from stopship.model import Entity
 from stopship.screening.query import prepare_record
 from stopship.screening.types import Explanation, Hit, QueryRecord, Wire
@@ -129,9 +130,10 @@ class ScreeningEngine:
         gc.freeze()  # the loaded index is never garbage: workers neither scan nor copy it
         window = 2 * procs + 2
         inflight: deque[tuple[Any, list[tuple[QueryRecord, _Slot]], list[_Slot]]] = deque()
+        seen: dict[bytes, _Slot] = {}
         try:
             with ctx.Pool(procs) as pool:
-                for plan, sent in _plans(records, chunk_size, _DEDUPE_KEYS):
+                for plan, sent in _plans(records, chunk_size, seen):
                     wires = []
                     for slot in sent:
                         assert slot.record is not None
@@ -139,9 +141,9 @@ class ScreeningEngine:
                         slot.record = None  # a long file costs keys and results only
                     inflight.append((pool.apply_async(_work, (wires,)), plan, sent))
                     if len(inflight) >= window:
-                        yield from _finish(self, *inflight.popleft(), progress)
+                        yield from _finish(self, *inflight.popleft(), seen, progress)
                 while inflight:
-                    yield from _finish(self, *inflight.popleft(), progress)
+                    yield from _finish(self, *inflight.popleft(), seen, progress)
         finally:
             gc.unfreeze()
 
@@ -155,9 +157,10 @@ class ScreeningEngine:
             if slot is None:
                 if len(seen) >= _DEDUPE_KEYS:
                     seen.clear()
-                slot = seen[key] = _Slot(record)
+                slot = seen[key] = _Slot(record, key)
                 out = self.outcome(record, min_score, limit)
                 slot.hits, slot.error, slot.record = out.hits, out.error, None
+                _settle(seen, slot)
             if progress:
                 progress(1)
             yield slot.outcome(record)
@@ -196,24 +199,26 @@ class ScreeningEngine:
             hit = list_name(value, d.name_kind[nid], d.name_tokens[nid], d.name_keys[nid],
                             d.name_forms[nid], d.name_numbers[nid], self.config,
                             d.name_how[nid], surname_words)
-            if len(self._cnames) > 200_000:
+            if len(self._cnames) > entries(200_000):
                 self._cnames.clear()
             self._cnames[nid] = hit
         return hit
 
 
 _WORKER: tuple[ScreeningEngine, float | None, int] | None = None
-_DEDUPE_KEYS = 1_000_000  # repeats are looked for among this many recent distinct records
+# repeats are looked for among this many recent distinct records
+_DEDUPE_KEYS = entries(1_000_000)
 
 
 class _Slot:
     """One distinct record's outcome, shared by every repeat of it in the input."""
 
-    __slots__ = ("error", "hits", "record")
+    __slots__ = ("error", "hits", "key", "record")
 
-    def __init__(self, record: QueryRecord) -> None:
-        self.record: QueryRecord | None = record  # dropped once sent to a worker
-        self.hits: list[Hit] = []
+    def __init__(self, record: QueryRecord | None, key: bytes) -> None:
+        self.record = record  # dropped once sent to a worker
+        self.key = key
+        self.hits: Sequence[Hit] = ()
         self.error: str | None = None
 
     def outcome(self, record: QueryRecord) -> Outcome:
@@ -225,21 +230,32 @@ class _Slot:
         return Outcome(record, [replace(h, query_id=record.id) for h in hits], self.error)
 
 
-def _plans(records: Iterable[QueryRecord], size: int, max_keys: int
+# The slot of every screened record without hits or error: most records of a file. The
+# de-duplication table keeps this one object for them instead of one slot each.
+_CLEAN = _Slot(None, b"")
+
+
+def _settle(seen: dict[bytes, _Slot], slot: _Slot) -> None:
+    """Once ``slot`` is filled: a record without hits or error is remembered as ``_CLEAN``."""
+    if not slot.hits and slot.error is None and seen.get(slot.key) is slot:
+        seen[slot.key] = _CLEAN
+
+
+def _plans(records: Iterable[QueryRecord], size: int, seen: dict[bytes, _Slot]
            ) -> Iterator[tuple[list[tuple[QueryRecord, _Slot]], list[_Slot]]]:
     """Chunks of ``size`` distinct records to screen (``sent``), with the plan that maps
-    every input record, in order, to the slot of its first occurrence. A repeat always
-    follows its first occurrence, so its slot is filled by the time it is yielded."""
-    seen: dict[bytes, _Slot] = {}
+    every input record, in order, to the slot of its first occurrence (``seen``, content
+    key -> slot, at most ``_DEDUPE_KEYS`` entries). A repeat always follows its first
+    occurrence, so its slot is filled by the time it is yielded."""
     plan: list[tuple[QueryRecord, _Slot]] = []
     sent: list[_Slot] = []
     for record in records:
         key = record.content_key()
         slot = seen.get(key)
         if slot is None:
-            if len(seen) >= max_keys:
+            if len(seen) >= _DEDUPE_KEYS:
                 seen.clear()  # slots already planned stay alive through the plans
-            slot = seen[key] = _Slot(record)
+            slot = seen[key] = _Slot(record, key)
             sent.append(slot)
         plan.append((record, slot))
         if len(sent) >= size:
@@ -250,7 +266,8 @@ def _plans(records: Iterable[QueryRecord], size: int, max_keys: int
 
 
 def _finish(engine: ScreeningEngine, job: Any, plan: list[tuple[QueryRecord, _Slot]],
-            sent: list[_Slot], progress: Callable[[int], None] | None) -> Iterator[Outcome]:
+            sent: list[_Slot], seen: dict[bytes, _Slot],
+            progress: Callable[[int], None] | None) -> Iterator[Outcome]:
     """Yield one chunk's outcomes in input order. Workers send hits without ``Hit.entity``
     (no store access there, nothing to pickle); the parent attaches it here, once per
     entity per chunk, so batch hits equal ``screen``'s."""
@@ -258,6 +275,8 @@ def _finish(engine: ScreeningEngine, job: Any, plan: list[tuple[QueryRecord, _Sl
     engine.fill_entities(hits for _, hits, _ in got)
     for i, hits, error in got:
         sent[i].hits, sent[i].error = hits, error
+    for slot in sent:
+        _settle(seen, slot)
     if progress:
         progress(len(plan))
     for record, slot in plan:

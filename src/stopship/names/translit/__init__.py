@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from stopship.memo import entries
 from stopship.names.scripts import script_counts
 from stopship.names.translit.arabic import romanize_arabic
 from stopship.names.translit.cjk import romanize_han, romanize_hangul
@@ -70,7 +71,7 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=entries(8192))
 def _romanize(text: str, person: bool | None) -> tuple[str, ...]:
     if text.isascii():
         return (text.lower(),)

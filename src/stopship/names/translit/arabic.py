@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from stopship.memo import entries
 from stopship.names.data import load_yaml
 
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
@@ -51,7 +52,7 @@ def _letters(word: str) -> str:
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=entries(65536))
 def romanize_word(word: str) -> str:
     word = _DIACRITICS.sub("", word)
     table = _words()

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from stopship.memo import entries
 from stopship.names.data import load_yaml
 
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
@@ -48,7 +49,7 @@ def _zh_data() -> _ZhData:
     return _ZhData(words, translations, surnames, longest)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=entries(65536))
 def pinyin(ch: str) -> str:
     """The (toneless, lowercase) pinyin syllable anyascii gives for one Han character."""
     return anyascii(ch).lower()
@@ -130,7 +131,7 @@ def _ko_data() -> tuple[dict[str, list[str]], dict[str, str]]:
 _FINALS = {"g": "k", "d": "t", "b": "p"}
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=entries(16384))
 def _rr(ch: str) -> str:
     """Revised Romanization of one syllable read alone: initial ㄹ is r, final ㄱ ㄷ ㅂ are
     k t p (anyascii writes l and g d b)."""
