@@ -19,6 +19,14 @@ from stopship.index.build import IndexData, crc, deletes
 from stopship.matching.prepared import Prepared, acronym, prepare_name, word_key
 from stopship.memo import entries
 
+# Memo table sizes (entries; see stopship.memo): per word, per set of a word's matches,
+# per merged posting list, per name rendering (names rarely repeat in a batch worker: the
+# parent screens each distinct record once).
+_WORDS = entries(300_000)
+_MATCH_SETS = entries(100_000)
+_MERGED = entries(200_000)
+_NAMES = entries(20_000)
+
 TokenMatches = tuple[tuple[int, float], ...]
 # (sorted name ids, best weight per name) over all of a token's matches; and the same over
 # the matches whose postings are short enough to generate candidates
@@ -133,7 +141,7 @@ class CandidateIndex:
             if acr is not None:
                 found[acr] = 1.0
         result = tuple(found.items())
-        if len(self._cache) > entries(300_000):
+        if len(self._cache) > _WORDS:
             self._cache.clear()
         self._cache[cache_key] = result
         return result
@@ -175,7 +183,7 @@ class CandidateIndex:
                                               for t, y in zip(p.tokens, p.keys, strict=True)):
                     found = (p.tokens, p.keys)
                     break
-        if len(self._splits) > entries(300_000):
+        if len(self._splits) > _WORDS:
             self._splits.clear()
         self._splits[tok] = found
         return found
@@ -304,7 +312,7 @@ class CandidateIndex:
         hit = self._views.get(ck)
         if hit is None:
             hit = self._make_view(prep)
-            if len(self._views) > entries(20_000):
+            if len(self._views) > _NAMES:
                 self._views.clear()
             self._views[ck] = hit
         return hit
@@ -344,7 +352,7 @@ class CandidateIndex:
             d = self.data
             matches = self.token_matches(key, tok)
             hit = (max((float(d.idf[v]) * s for v, s in matches), default=d.max_idf), matches)
-            if len(self._weighed) > entries(300_000):
+            if len(self._weighed) > _WORDS:
                 self._weighed.clear()
             self._weighed[(key, tok)] = hit
         return hit
@@ -355,7 +363,7 @@ class CandidateIndex:
         if vid is None:
             found = self.data.vocab.get(word_key(first + second))
             vid = -1 if found is None else found
-            if len(self._pairs) > entries(300_000):
+            if len(self._pairs) > _WORDS:
                 self._pairs.clear()
             self._pairs[(first, second)] = vid
         return None if vid < 0 else vid
@@ -389,7 +397,7 @@ class CandidateIndex:
         hit = self._merged.get(matches)
         if hit is None:
             hit = self._make_merged(matches)
-        if len(self._merged_ids) > entries(100_000):
+        if len(self._merged_ids) > _MATCH_SETS:
             self._merged_ids.clear()
         self._merged_ids[id(matches)] = (matches, hit)
         return hit
@@ -414,7 +422,7 @@ class CandidateIndex:
         generating = (names if len(gen) == len(parts) else
                       union(gen) if gen else np.zeros(0, np.int32))
         merged = (names, w, generating)
-        if len(self._merged) > entries(200_000):
+        if len(self._merged) > _MERGED:
             self._merged.clear()
         self._merged[matches] = merged
         return merged
@@ -492,10 +500,10 @@ class CandidateIndex:
                 return None
             hit = (np.append(names, np.int32(np.iinfo(np.int32).max)),
                    np.append(w, np.float32(0)), np.float32(w.max()))
-            if len(self._pads) > entries(100_000):
+            if len(self._pads) > _MATCH_SETS:
                 self._pads.clear()
             self._pads[matches] = hit
-        if len(self._pad_ids) > entries(100_000):
+        if len(self._pad_ids) > _MATCH_SETS:
             self._pad_ids.clear()
         self._pad_ids[id(matches)] = (matches, hit)
         return hit

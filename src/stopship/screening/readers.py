@@ -72,24 +72,30 @@ def _valid(text: str) -> str:
     return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
+_OPTIONAL = ("schema", "country", "dob", "address", "identifiers")
+
+
 def _row(values: list[Any], cols: dict[str, int], line: int) -> Row:
-    width = max(cols.values()) + 1
-    rid = _clean(values[cols["id"]]) if "id" in cols and cols["id"] < len(values) else ""
-    rid = rid or f"row-{line}"
-    if len(values) < width:
-        missing = [f for f, i in cols.items() if i >= len(values)]
+    n = len(values)
+    at = cols.get("id")
+    rid = (_clean(values[at]) if at is not None and at < n else "") or f"row-{line}"
+    if n <= max(cols.values()):
+        missing = [f for f, i in cols.items() if i >= n]
         return Row(line, QueryRecord(rid, ""), f"missing column(s): {', '.join(missing)}")
-    get = {f: _clean(values[i]) for f, i in cols.items()}
-    name = get.get("name", "")
+    at = cols.get("name")
+    name = _clean(values[at]) if at is not None else ""
     if not name.isascii() and UNDECODED.search(name):
         return Row(line, QueryRecord(rid, ""), "name is not valid UTF-8")
-    fields = {k: _valid(v)[:MAX_FIELD] if v else v for k, v in get.items() if k != "name"}
-    idents = [p.strip() for p in (fields.get("identifiers") or "").split(";") if p.strip()]
+    # schema, country, dob, address, identifiers: None when absent or empty
+    extra: list[str | None] = []
+    for field in _OPTIONAL:
+        at = cols.get(field)
+        value = _clean(values[at]) if at is not None else ""
+        extra.append(_valid(value)[:MAX_FIELD] if value else None)
+    schema, country, dob, address, idents = extra
     record = QueryRecord(
-        id=_valid(rid), name=name,
-        schema=fields.get("schema") or None, country=fields.get("country") or None,
-        dob=fields.get("dob") or None, address=fields.get("address") or None,
-        identifiers=idents,
+        _valid(rid), name, schema, country, dob, address,
+        [p.strip() for p in idents.split(";") if p.strip()] if idents else [],
     )
     return Row(line, record)
 
@@ -121,7 +127,7 @@ def _read_csv(text: Iterable[str], source: str) -> Iterator[Row]:
             # report those lines as one bad row rather than lose them without a word.
             yield _unclosed(values, cols, header, opened)
             continue
-        if not any(v.strip() for v in values):
+        if not any(map(str.strip, values)):
             continue
         yield _row(values, cols, line)
 
