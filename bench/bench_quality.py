@@ -192,8 +192,10 @@ def main() -> None:
         f"Command: `uv run python bench/bench_quality.py --per-family {args.per_family} "
         f"--clean {args.clean}`",
         "",
-        f"Lists: {len(entities):,} entities (SDN 2024-05 + 2025-12 aliases, BIS Entity List / "
-        f"MEU / DPL 2026-07, UN 2026-02). Index build {build_s:.1f} s. "
+        f"Lists: {len(entities):,} entities in {len({e.list_id for e in entities})} lists, every "
+        "list `stopship lists load --bundled` loads (SDN 2024-05 + 2025-12 aliases, BIS Entity "
+        "List / MEU / DPL 2026-07, UN 2026-02, the other lists of the 2022 Consolidated "
+        f"Screening List). Index build {build_s:.1f} s. "
         f"{sum(c.positive for c in cases):,} positive cases, {len(clean_idx):,} clean names "
         f"({', '.join(clean_fams)}). Set built by `bench/labelled.py` (seed 7).",
         "",

@@ -10,7 +10,6 @@ count as correct (every entity carrying the rewritten name).
 
 from __future__ import annotations
 
-import os
 import random
 import re
 from collections.abc import Iterator
@@ -19,9 +18,6 @@ from pathlib import Path
 
 from stopship.model import Entity
 
-SHARED = Path(os.environ.get("STOPSHIP_SHARED_DATA", Path(__file__).resolve().parents[2]
-                             / "shared" / "data"))
-LISTS = SHARED / "lists"
 HERE = Path(__file__).parent
 
 POSITIVE_FAMILIES = ("script", "romanisation", "legal_form", "abbreviation", "typo",
@@ -44,24 +40,20 @@ class Case:
 
 
 def load_entities() -> list[Entity]:
-    """Every bundled list, parsed by stopship's own parsers from the shared data."""
-    from stopship.sources import ParseReport, get_source
-    from stopship.sources.tabular.parser import MAPPINGS
+    """Every list `stopship lists load --bundled` loads (the manifest's datasets and list
+    ids), parsed by stopship's own parsers from the copies bundled in the package."""
+    from stopship.sources import ParseReport
+    from stopship.store.bundled import load_manifest
+    from stopship.store.loader import make_source
 
-    report = ParseReport()
-    sdn = LISTS / "us_ofac_sdn_2024-05"
-    side = LISTS / "us_ofac_sdn_2025-12_partial"
-    out = list(get_source("us_ofac_sdn").parse(
-        [sdn / "sdn.csv", side / "alt.csv", side / "add.csv", side / "sdn_comments.csv"], report))
-    for list_id, name in (("us_bis_el", "bis_entity_list.json"), ("us_bis_meu", "bis_meu.json"),
-                          ("us_bis_dpl", "bis_dpl.json")):
-        src = get_source("tabular", mapping=MAPPINGS / f"{list_id}.yaml")
-        out += list(src.parse([LISTS / "us_bis_ecfr_2026-07" / name], report))
-    try:
-        out += list(get_source("un_sc").parse([LISTS / "un_sc_2026-02" / "consolidated.xml"],
-                                              report))
-    except Exception as exc:  # noqa: BLE001 - the UN parser is built in parallel
-        print(f"(UN list skipped: {exc})")
+    out: list[Entity] = []
+    seen: set[str] = set()
+    for ds in load_manifest():
+        source = make_source(ds.source, ds.mapping, ds.lists)
+        for entity in source.parse(ds.files, ParseReport()):
+            if entity.list_id in ds.lists and entity.id not in seen:
+                seen.add(entity.id)
+                out.append(entity)
     return out
 
 

@@ -11,6 +11,7 @@ from stopship.matching.align import (
     align,
     allowed_edits,
     is_abbreviation,
+    typo_similarity,
 )
 from stopship.matching.prepared import prepare_name
 
@@ -122,3 +123,18 @@ def test_abd_stands_for_a_compound() -> None:
 def test_patronymic_root() -> None:
     assert _patronymic_root("uladzimiravich") == _patronymic_root("vladimirovich")
     assert _patronymic_root("ivanovich") != _patronymic_root("petrovich")
+
+
+
+@pytest.mark.parametrize(("a", "b", "edits"), [
+    ("sberbnak", "sberbank", 1),  # a typo as written
+    # gertz / gueros: three edits apart as written, one once both are folded (gerts /
+    # geros): a typo on top of a spelling difference counts one edit more
+    ("gertz", "gueros", 2),
+])
+def test_typo_similarity_counts_edits_as_written(a: str, b: str, edits: int) -> None:
+    qa, qb = prepare_name(a), prepare_name(b)
+    al = align(qa.tokens, qa.keys, qb.tokens, qb.keys, person=False)
+    [pair] = al.pairs
+    assert pair.how == "typo"
+    assert pair.sim == pytest.approx(typo_similarity(edits, max(len(a), len(b))))

@@ -234,10 +234,14 @@ def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
                 continue
             if limit:
                 dist = OSA.distance(a, b, score_cutoff=limit)
+                folded = 0
                 if dist > limit and ak[:1] == bk[:1] and a[:1] == b[:1]:
-                    dist = OSA.distance(ak, bk, score_cutoff=limit)
+                    # a typo on top of a spelling difference (gertz / gueros: gerts / geros)
+                    # counts one typo more than the keys show
+                    dist, folded = OSA.distance(ak, bk, score_cutoff=limit), 1
                 if dist <= limit:
-                    options.append((typo_similarity(dist, max(len(a), len(b))), i, j, "typo"))
+                    options.append((typo_similarity(dist + folded, max(len(a), len(b))), i, j,
+                                    "typo"))
                     continue
             if not person and (is_abbreviation(a, b) or is_abbreviation(b, a)):
                 options.append((0.85, i, j, "abbreviation"))
