@@ -1,10 +1,14 @@
 """End to end in a real browser (Debian's chromium driven by playwright): log in, screen a
 name, decide the alert, ask for the release of a held order, approve both releases as a
-second user, check the audit log. Screenshots of the main pages go to docs/screenshots/."""
+second user, check the audit log. Screenshots of the main pages go to a temporary folder,
+or to ``$STOPSHIP_SCREENSHOTS`` (``STOPSHIP_SCREENSHOTS=docs/screenshots`` refreshes the
+README's), so a test run leaves the working tree as it was."""
 
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +20,8 @@ from stopship.api.testing import PASSWORD, Server, build_server, close
 from stopship.cases.testing import sqlite_url
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("STOPSHIP_SCREENSHOTS")
+             or Path(tempfile.gettempdir()) / "stopship-screenshots")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
