@@ -9,6 +9,7 @@ in parallel), a deliberately small private fallback keeps the engine usable.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -128,19 +129,15 @@ def _fallback(text: str) -> Prepared:
                     tuple(forms), numbers)
 
 
-@lru_cache(maxsize=entries(100_000))
-def token_key(token: str) -> str:
-    """The skeleton key of one token (same folding as ``Prepared.keys``)."""
-    return word_key(token)
-
-
-def word_key(token: str) -> str:
-    """``token_key`` without the caches, for a word met once (two words joined)."""
-    if _real_prepare is not None:
-        fn = getattr(_names, "word_key", None)
-        if fn is not None:
-            return str(fn(token))
-    return _skeleton(token)
+# The skeleton key of one token (same folding as ``Prepared.keys``): the names layer's own
+# function and its one cache; ``word_key`` is the same without the cache, for a word met
+# once (two words joined).
+token_key: Callable[[str], str]
+word_key: Callable[[str], str]
+if _real_prepare is not None:
+    token_key, word_key = _names.token_key, _names.word_key
+else:  # pragma: no cover - only while stopship.names is absent
+    token_key = word_key = _skeleton
 
 
 ACRONYM_STOPWORDS = frozenset(
