@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stopship.index import build_index
-from stopship.index.build import blocking_keys, deletes
+from stopship.index.build import blocking_keys, crc, deletes
 from stopship.matching.prepared import token_key
 from stopship.model import Entity, Name
 
@@ -34,6 +34,18 @@ def test_blocking_keys_cover_joins_and_acronyms() -> None:
     keys = blocking_keys(("moscow", "center", "sparc", "technology"),
                          ("moscow", "center", "sparc", "technology"))
     assert {"moscow", token_key("moscowcenter"), "@mcst"} <= keys
+
+
+def test_consonant_keys_for_queries_read_from_arabic() -> None:
+    # ATTIQULLAH AKHUND: the consonants of each word and joined pair; ^ for the words that
+    # begin with a vowel (an Arabic reading that begins with alif may only meet those)
+    tokens = ("attiqullah", "akhund")
+    keys = blocking_keys(tuple(map(token_key, tokens)), tokens)
+    assert {"~tkl", "^tkl", "~hnd", "^hnd"} <= keys
+    assert not any(k[0] in "~^" for k in blocking_keys(("mo",), ("mo",)))  # too short
+    data = build_index([Entity("l", "1", "person", [Name("ATTIQULLAH AKHUND")])])
+    assert "~tkl" in data.vocab and not any(
+        d == crc("~tkl") for d in data.del_hash.tolist())  # no typo neighbourhood
 
 
 def test_identifiers_are_blocking_keys() -> None:

@@ -13,7 +13,7 @@ from stopship.matching.align import (
     is_abbreviation,
     typo_similarity,
 )
-from stopship.matching.prepared import prepare_name
+from stopship.matching.prepared import prepare_name, token_key
 
 # (query, list name, schema, expected (query words, list words, how) pairs, why)
 CASES = [
@@ -138,3 +138,35 @@ def test_typo_similarity_counts_edits_as_written(a: str, b: str, edits: int) -> 
     [pair] = al.pairs
     assert pair.how == "typo"
     assert pair.sim == pytest.approx(typo_similarity(edits, max(len(a), len(b))))
+
+
+@pytest.mark.parametrize(("query", "listed", "expected"), [
+    (("mnir", "mtsdq"), ("munir", "motassadeq"),  # منير المتصدق / MOUNIR MOTASSADEQ
+     [("transliteration", 0.9), ("transliteration", 0.93)]),  # munir: _vowels_dropped
+    (("tiq", "allah"), ("attiqullah",), [("split", 0.85)]),  # عتیق الله: ayn unwritten
+    (("jlal", "aldin"), ("jalaluddin",), [("split", 0.9)]),  # جلال الدين / JALALUDDIN
+    (("bnu", "al"), ("bena", "el"), [("transliteration", 0.75), ("transliteration", 0.95)]),
+    (("mtsdq",), ("motassadeq",), [("transliteration", 0.75)]),  # one word: weak evidence
+])
+def test_skeletal_query_meets_a_word_with_its_consonants(
+        query: tuple[str, ...], listed: tuple[str, ...],
+        expected: list[tuple[str, float]]) -> None:
+    qk, ck = tuple(map(token_key, query)), tuple(map(token_key, listed))
+    assert align(query, qk, listed, ck, person=True).q_free  # read as latin: not all met
+    al = align(query, qk, listed, ck, person=True, skeletal=True)
+    assert sorted((p.how, p.sim) for p in al.pairs) == expected
+    assert not al.q_free and not al.c_free
+
+
+def test_skeletal_words_join_only_before_the_article_or_allah() -> None:
+    # كنانة عكاوي is not AQUANIKA, though "knana kawy" has its consonants
+    q, c = ("knana", "kawy"), ("aquanika",)
+    al = align(q, tuple(map(token_key, q)), c, tuple(map(token_key, c)), skeletal=True)
+    assert [p.how for p in al.pairs] != ["split"]
+
+
+def test_skeletal_query_needs_the_written_vowels_in_place() -> None:
+    # اصيل (asil) shares only the consonants s, l with SALIH
+    al = align(("asil",), ("asil",), ("salih",), (token_key("salih"),), person=True,
+               skeletal=True)
+    assert not al.pairs

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stopship.names import token_key
+from stopship.names import consonant_frame, consonant_key, token_key
 from stopship.names.translit.cyrillic import SYSTEMS, transliterate
 from stopship.names.variants import _fold, _fold_every_rule
 
@@ -89,3 +89,28 @@ def test_word_key_is_token_key_without_the_cache() -> None:
     before = token_key.cache_info().currsize
     word_key("zzqjoinedwordzzq")
     assert token_key.cache_info().currsize == before
+
+
+# (latin list word's key, the word read from Arabic script) pairs that share consonants
+# and whose written vowels fit; real UN list names and their original-script spelling
+@pytest.mark.parametrize(("listed", "read"), [
+    ("huwaysh", "hwysh"),          # حويش: short vowels not written
+    ("motassadeq", "mtsdq"),       # المتصدق
+    ("shamsuddin", "shmsaldin"),   # شمس الدين: the article's l assimilated (ad-din)
+    ("sanaullah", "thnaallah"),    # ثناء الله: tha read s, final h
+    ("akhundzada", "akhundzadh"),  # آخوند زاده: final h a vowel
+    ("sarwar", "srur"),            # سرور: waw written as a vowel
+])
+def test_consonant_frames_of_a_latin_word_and_its_arabic_reading_fit(
+        listed: str, read: str) -> None:
+    a, b = consonant_frame(token_key(listed)), consonant_frame(token_key(read))
+    assert a[0] == b[0]
+    assert b[1] <= a[1]
+
+
+def test_a_vowel_written_where_the_latin_word_has_none_does_not_fit() -> None:
+    # اصيل (asil) is not Salih: same consonants, but the initial alif has no latin vowel
+    a, b = consonant_frame(token_key("salih")), consonant_frame(token_key("asil"))
+    assert a[0] == b[0] and not b[1] <= a[1]
+    assert consonant_frame("1234") == ("1234", frozenset())
+    assert consonant_key("huvaish") == "hs"

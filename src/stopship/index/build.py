@@ -7,6 +7,9 @@ numbers and acronym. Blocking keys, all in one vocabulary:
     so a customer's joined or split words still meet the list name;
   * ``@`` + the acronym of the name's significant words (``@mcst``);
   * ``#`` + each identifier value of the entity (INN, IMO, SWIFT, ...).
+  * ``~`` + the consonants of each token and joined pair (``~hs`` for ``huwaysh``), and
+    ``^`` + them for a word that begins with a vowel, met only by queries read from
+    scripts without short vowels (Arabic ``hwysh``; ``matching.prepared.skeletal_blocks``).
 Typos reach the vocabulary through a symmetric one-deletion neighbourhood of each key
 (CRC32-hashed and sorted, so it is two numpy arrays). Rarity (IDF) is counted per entity,
 so an entity's many aliases do not make its own words look common.
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from stopship.matching.idvalues import entity_values
-from stopship.matching.prepared import acronym, prepare_name, token_key
+from stopship.matching.prepared import acronym, prepare_name, skeletal_blocks, token_key
 from stopship.model import Entity
 
 MIN_DELETE_LEN = 4
@@ -80,11 +83,17 @@ def crc(text: str) -> int:
 
 
 def blocking_keys(keys: tuple[str, ...], tokens: tuple[str, ...]) -> set[str]:
-    """Token keys, joined adjacent pairs and the acronym of one prepared name."""
+    """Token keys, joined adjacent pairs, their consonants and the acronym of one
+    prepared name."""
     out = set(keys)
     out.update(tokens)  # raw tokens too: a typo can collide with the key folding
+    for tok, key in zip(tokens, keys, strict=False):
+        out.update(skeletal_blocks(tok, key))
     for i in range(len(tokens) - 1):
-        out.add(token_key(tokens[i] + tokens[i + 1]))
+        joined = tokens[i] + tokens[i + 1]
+        key = token_key(joined)
+        out.add(key)
+        out.update(skeletal_blocks(joined, key))
     acr = acronym(tokens)
     if acr:
         out.add("@" + acr)
@@ -162,7 +171,7 @@ def _finish_vocab(data: IndexData, postings: dict[str, list[int]],
     hashes: list[int] = []
     vids: list[int] = []
     for vid, k in enumerate(keys):
-        if k[0] in "@#":
+        if k[0] in "@#~^":
             continue
         for d in deletes(k):
             hashes.append(crc(d))

@@ -16,7 +16,16 @@ import numpy as np
 from rapidfuzz.distance import OSA
 
 from stopship.index.build import IndexData, crc, deletes
-from stopship.matching.prepared import Prepared, acronym, prepare_name, word_key
+from stopship.matching.prepared import (
+    SKELETAL_SCRIPTS,
+    Prepared,
+    acronym,
+    article_compound,
+    prepare_name,
+    skeletal_probe,
+    skeletal_similarity,
+    word_key,
+)
 from stopship.memo import entries
 
 # Memo table sizes (entries; see stopship.memo): per word, per set of a word's matches,
@@ -78,6 +87,7 @@ class CandidateIndex:
         self._splits: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
         self._merged: dict[TokenMatches, Merged] = {}
         self._views: dict[tuple[tuple[str, ...], tuple[str, ...]], View] = {}
+        self._skeletal_views: dict[tuple[tuple[str, ...], tuple[str, ...]], View] = {}
         self._pads: dict[TokenMatches, Padded] = {}
         # the same caches by object identity, each entry holding its key object (so its
         # id is not reused while the entry lives): hashing a token's matches, a tuple of
@@ -86,6 +96,9 @@ class CandidateIndex:
         self._pad_ids: dict[int, tuple[TokenMatches, Padded]] = {}
         self._weighed: dict[tuple[str, str], tuple[float, TokenMatches]] = {}
         self._pairs: dict[tuple[str, str], int] = {}
+        # the same for words read from a script without short vowels (see token_matches)
+        self._skeletal_weighed: dict[tuple[str, str], tuple[float, TokenMatches]] = {}
+        self._skeletal_pairs: dict[tuple[str, str], int] = {}
 
     # -- rarity ------------------------------------------------------------------------
     def idf_of(self, key: str) -> float:
@@ -98,11 +111,13 @@ class CandidateIndex:
         return d.post_names[d.post_offsets[vid]:d.post_offsets[vid + 1]]
 
     # -- token lookups -----------------------------------------------------------------
-    def token_matches(self, key: str, token: str) -> TokenMatches:
+    def token_matches(self, key: str, token: str, skeletal: bool = False) -> TokenMatches:
         """Vocabulary entries a query token can meet: exact key or token, keys within one
-        or two edits (typos, transpositions) and list acronyms equal to the token.
-        Cached per token."""
-        cache_key = key + "\x00" + token
+        or two edits (typos, transpositions) and list acronyms equal to the token; with
+        ``skeletal`` (a word read from a script without short vowels) and no exact match,
+        also the list words with the same consonants, at ``skeletal_similarity`` (what the
+        scorer credits such a pair at most). Cached per token."""
+        cache_key = key + ("\x01" if skeletal else "\x00") + token
         hit = self._cache.get(cache_key)
         if hit is not None:
             return hit
@@ -140,6 +155,11 @@ class CandidateIndex:
             acr = d.vocab.get("@" + token)
             if acr is not None:
                 found[acr] = 1.0
+        if skeletal and 1.0 not in found.values():  # no list word spelled as read
+            probe = skeletal_probe(token, key)
+            cvid = d.vocab.get(probe) if probe else None
+            if cvid is not None:
+                found[cvid] = skeletal_similarity(probe[1:])
         result = tuple(found.items())
         if len(self._cache) > _WORDS:
             self._cache.clear()
@@ -309,27 +329,29 @@ class CandidateIndex:
         Cached per (tokens, keys): customer files repeat names and words. Callers must
         not mutate the lists."""
         ck = (prep.tokens, prep.keys)
-        hit = self._views.get(ck)
+        skeletal = prep.script in SKELETAL_SCRIPTS
+        views = self._skeletal_views if skeletal else self._views
+        hit = views.get(ck)
         if hit is None:
-            hit = self._make_view(prep)
-            if len(self._views) > _NAMES:
-                self._views.clear()
-            self._views[ck] = hit
+            hit = self._make_view(prep, skeletal)
+            if len(views) > _NAMES:
+                views.clear()
+            views[ck] = hit
         return hit
 
-    def _make_view(self, prep: Prepared) -> View:
+    def _make_view(self, prep: Prepared, skeletal: bool = False) -> View:
         d = self.data
         tokens: list[tuple[float, TokenMatches]] = []
         pseudo: list[tuple[float, TokenMatches]] = []
         total = 0.0
         for tok, key in zip(prep.tokens, prep.keys, strict=False):
-            weight, matches = self._weigh(key, tok)
+            weight, matches = self._weigh(key, tok, skeletal)
             if len(tok) == 1:
                 weight = min(weight, 1.0)
             tokens.append((weight, matches))
             total += weight
         for i in range(len(prep.tokens) - 1):
-            vid = self._joined(prep.tokens[i], prep.tokens[i + 1])
+            vid = self._joined(prep.tokens[i], prep.tokens[i + 1], skeletal)
             if vid is not None:
                 weight = float(d.idf[vid])
                 pseudo.append((weight, ((vid, 1.0),)))
@@ -345,27 +367,36 @@ class CandidateIndex:
                 pseudo.append((float(d.idf[vid]), ((vid, 1.0),)))
         return tokens, pseudo, total
 
-    def _weigh(self, key: str, tok: str) -> tuple[float, TokenMatches]:
+    def _weigh(self, key: str, tok: str, skeletal: bool = False) -> tuple[float, TokenMatches]:
         """A token's matches and its weight: the best IDF among them (cached)."""
-        hit = self._weighed.get((key, tok))
+        table = self._skeletal_weighed if skeletal else self._weighed
+        hit = table.get((key, tok))
         if hit is None:
             d = self.data
-            matches = self.token_matches(key, tok)
+            matches = self.token_matches(key, tok, skeletal)
             hit = (max((float(d.idf[v]) * s for v, s in matches), default=d.max_idf), matches)
-            if len(self._weighed) > _WORDS:
-                self._weighed.clear()
-            self._weighed[(key, tok)] = hit
+            if len(table) > _WORDS:
+                table.clear()
+            table[(key, tok)] = hit
         return hit
 
-    def _joined(self, first: str, second: str) -> int | None:
-        """Vocabulary id of two adjacent tokens written as one word (cached)."""
-        vid = self._pairs.get((first, second))
+    def _joined(self, first: str, second: str, skeletal: bool = False) -> int | None:
+        """Vocabulary id of two adjacent tokens written as one word (cached); with
+        ``skeletal``, else of the list words with the same consonants as the two when the
+        second begins with the Arabic article or is Allah (``article_compound``)."""
+        table = self._skeletal_pairs if skeletal else self._pairs
+        vid = table.get((first, second))
         if vid is None:
-            found = self.data.vocab.get(word_key(first + second))
+            whole = first + second
+            key = word_key(whole)
+            found = self.data.vocab.get(key)
+            if found is None and skeletal and article_compound(second):
+                probe = skeletal_probe(whole, key)
+                found = self.data.vocab.get(probe) if probe else None
             vid = -1 if found is None else found
-            if len(self._pairs) > _WORDS:
-                self._pairs.clear()
-            self._pairs[(first, second)] = vid
+            if len(table) > _WORDS:
+                table.clear()
+            table[(first, second)] = vid
         return None if vid < 0 else vid
 
     @staticmethod

@@ -15,7 +15,15 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from stopship.matching.prepared import ACRONYM_STOPWORDS, is_patronymic, token_key
+from stopship.matching.prepared import (
+    ACRONYM_STOPWORDS,
+    article_compound,
+    is_patronymic,
+    skeletal_fit,
+    skeletal_key,
+    skeletal_similarity,
+    token_key,
+)
 from stopship.memo import entries
 
 
@@ -36,6 +44,9 @@ class Alignment:
     c_free: list[int] = field(default_factory=list)
 
 
+# latin spellings of the Arabic article, assimilated or not (al-Din, ad-Din, el, ul)
+_ARTICLES = frozenset({"el", "ul", "il", "ad", "ar", "as", "at", "az", "an", "ash", "ed",
+                       "er", "es", "et", "ez", "en", "ud", "ur", "us"})
 _ABD = frozenset({"abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdur"})
 
 
@@ -150,20 +161,28 @@ def _spells(whole: str, first: str, second: str) -> bool:
 
 def _joined_pairs(qk: tuple[str, ...], ck: tuple[str, ...], qt: tuple[str, ...],
                   ct: tuple[str, ...], qfree: list[int], cfree: list[int],
-                  pairs: list[Pair], flip: bool) -> None:
+                  pairs: list[Pair], flip: bool, skeletal: bool = False) -> None:
     for i in list(qfree):
         for j in range(len(ct) - 1):
-            if j in cfree and j + 1 in cfree and (
-                _spells(qt[i], ct[j], ct[j + 1]) or qk[i] == ck[j] + ck[j + 1]
-            ):
-                qfree.remove(i)
-                cfree.remove(j)
-                cfree.remove(j + 1)
-                pair = Pair((i,), (j, j + 1), 0.97, "joined")
-                if flip:
-                    pair = Pair(pair.c, pair.q, pair.sim, "split")
-                pairs.append(pair)
-                break
+            if j not in cfree or j + 1 not in cfree:
+                continue
+            if _spells(qt[i], ct[j], ct[j + 1]) or qk[i] == ck[j] + ck[j + 1]:
+                sim = 0.97
+            elif (skeletal and flip and article_compound(ct[j + 1])
+                  and skeletal_fit(ct[j] + ct[j + 1], ck[j] + ck[j + 1], qt[i], qk[i])):
+                # two query words read from Arabic, the second with the article or Allah,
+                # written as one list word (jlal aldin / jalaluddin)
+                sim = skeletal_similarity(skeletal_key(qt[i], qk[i]))  # list word's
+            else:
+                continue
+            qfree.remove(i)
+            cfree.remove(j)
+            cfree.remove(j + 1)
+            pair = Pair((i,), (j, j + 1), sim, "joined")
+            if flip:
+                pair = Pair(pair.c, pair.q, pair.sim, "split")
+            pairs.append(pair)
+            break
 
 
 def align(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...], ck: tuple[str, ...],
@@ -187,9 +206,9 @@ def align(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...], ck: tup
         _acronym_pairs(qt, ct, qfree, cfree, pairs, flip=False)
         _acronym_pairs(ct, qt, cfree, qfree, pairs, flip=True)
     if qfree and len(cfree) >= 2:
-        _joined_pairs(qk, ck, qt, ct, qfree, cfree, pairs, flip=False)
+        _joined_pairs(qk, ck, qt, ct, qfree, cfree, pairs, False, skeletal)
     if cfree and len(qfree) >= 2:
-        _joined_pairs(ck, qk, ct, qt, cfree, qfree, pairs, flip=True)
+        _joined_pairs(ck, qk, ct, qt, cfree, qfree, pairs, True, skeletal)
     if qfree and cfree:
         _fuzzy_pairs(qt, qk, ct, ck, qfree, cfree, pairs, person, skeletal)
     return Alignment(pairs, qfree, cfree)
@@ -221,6 +240,14 @@ def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
             if skeletal and _vowels_dropped(a, b):
                 # a script that writes no short vowels (Arabic, Hebrew): putn ~ putin
                 options.append((0.93, i, j, "transliteration"))
+                continue
+            if skeletal and skeletal_fit(a, ak, b, bk):
+                # the same consonants (mtsdq / motassadeq, tiq / attiq: ayn is not written)
+                options.append((skeletal_similarity(skeletal_key(a, ak), len(qt)), i, j,
+                                "transliteration"))
+                continue
+            if skeletal and a == "al" and b in _ARTICLES:
+                options.append((0.95, i, j, "transliteration"))  # al / el, ad-, as-
                 continue
             if a[0] != b[0] and ak[:1] != bk[:1]:
                 continue  # neither a typo we accept nor an abbreviation

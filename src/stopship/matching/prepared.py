@@ -134,10 +134,75 @@ def _fallback(text: str) -> Prepared:
 # once (two words joined).
 token_key: Callable[[str], str]
 word_key: Callable[[str], str]
+consonant_frame: Callable[[str], tuple[str, frozenset[int]]]
 if _real_prepare is not None:
     token_key, word_key = _names.token_key, _names.word_key
+    consonant_frame = _names.consonant_frame
 else:  # pragma: no cover - only while stopship.names is absent
     token_key = word_key = _skeleton
+
+    def consonant_frame(key: str) -> tuple[str, frozenset[int]]:
+        return re.sub(r"(.)\1+", r"\1", re.sub("[aeiou]", "", key)), frozenset()
+
+# Scripts that write no short vowels: a query read from them meets a list word by its
+# consonants too (``consonant_frame``).
+SKELETAL_SCRIPTS = frozenset({"Arab", "Hebr"})
+# The shortest consonant key that retrieves or aligns on its own, and the shortest word.
+MIN_CONSONANTS = 2
+MIN_SKELETAL_WORD = 3
+
+
+def skeletal_key(token: str, key: str) -> str:
+    """The consonants (``consonant_frame``) of a word long enough to be compared by
+    them, else ''."""
+    if len(token) < MIN_SKELETAL_WORD or token.isdigit():
+        return ""
+    c = consonant_frame(key)[0]
+    return c if len(c) >= MIN_CONSONANTS else ""
+
+
+def skeletal_blocks(token: str, key: str) -> tuple[str, ...]:
+    """The index keys of a list word for queries read from scripts without short vowels:
+    ``~`` + its consonants, and ``^`` + them too when it begins with a vowel (a query word
+    that begins with one, an alif, can only meet such a word: see ``skeletal_fit``)."""
+    cons = skeletal_key(token, key)
+    if not cons:
+        return ()
+    return ("~" + cons, "^" + cons) if 0 in consonant_frame(key)[1] else ("~" + cons,)
+
+
+def skeletal_probe(token: str, key: str) -> str:
+    """The index key a query word read from such a script looks up (see
+    ``skeletal_blocks``), or '' for a word too short to be compared by its consonants."""
+    cons = skeletal_key(token, key)
+    if not cons:
+        return ""
+    return ("^" if 0 in consonant_frame(key)[1] else "~") + cons
+
+
+def skeletal_fit(q_token: str, q_key: str, c_token: str, c_key: str) -> bool:
+    """A query word read from a script without short vowels meets a list word: the same
+    consonants (``skeletal_key``), and every gap where the query writes a vowel (a long
+    vowel: alif, waw, ya) holds one in the list word too (``asil`` is not ``salih``)."""
+    cons = skeletal_key(q_token, q_key)
+    if not cons or cons != skeletal_key(c_token, c_key):
+        return False
+    return consonant_frame(q_key)[1] <= consonant_frame(c_key)[1]
+
+
+def skeletal_similarity(consonants: str, words: int = 2) -> float:
+    """What a skeletal fit counts for: the fewer consonants, the more names share them;
+    a query of one word (``words``) has no other word to confirm it."""
+    n = len(consonants)
+    sim = 0.9 if n >= 4 else 0.85 if n == 3 else 0.75
+    return sim if words > 1 else min(sim, 0.75)
+
+
+def article_compound(second: str) -> bool:
+    """A word read from Arabic script that begins with the article or is Allah (``aldin``,
+    ``allah``): the two words before it are often written as one in latin (Sirajuddin,
+    Aminullah). Only such pairs are compared joined by their consonants."""
+    return second.startswith("al") and len(second) > 3
 
 
 ACRONYM_STOPWORDS = frozenset(

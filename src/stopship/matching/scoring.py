@@ -23,7 +23,7 @@ from stopship.matching.features import (
     NEVER_POSITIVE,
     name_similarity_value,
 )
-from stopship.matching.prepared import Prepared
+from stopship.matching.prepared import SKELETAL_SCRIPTS, Prepared
 from stopship.matching.types import (
     CName,
     FeatureSpec,
@@ -37,7 +37,6 @@ from stopship.matching.types import (
 from stopship.settings import RESOURCES
 
 CONFIG_DIR = RESOURCES / "matching"
-SKELETAL_SCRIPTS = frozenset({"Arab", "Hebr"})  # scripts that write no short vowels
 
 
 @lru_cache(maxsize=8)

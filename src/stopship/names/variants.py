@@ -165,6 +165,47 @@ def word_key(token: str) -> str:
     return _fold(token) or token
 
 
+# Arabic tha and dhal, read s and z in Persian and Urdu names (Sanaullah, Nazir)
+_INTERDENTALS = re.compile(r"th|dh")
+_INTERDENTAL = {"th": "s", "dh": "z"}
+# The Arabic article's l before a "sun letter" is assimilated and often not written in
+# latin (Shams al-Din / Shamsuddin, Ansar al-Din / Ansar Eddine): dropped on both sides.
+_ARTICLE_L = re.compile(r"(?:(?<=[aeiou])|^)l(?=[tdrzsn])")
+
+
+@lru_cache(maxsize=entries(65_536))
+def consonant_frame(key: str) -> tuple[str, frozenset[int]]:
+    """The consonants of a skeleton key, repeats folded, and the gaps between them that
+    hold a vowel (0 before the first): what a name written in a script without short
+    vowels (Arabic, Persian, Hebrew) and its latin spelling share. ``huvaish`` ->
+    (``hs``, {1}); ``motasadek`` -> (``mtsdk``, {1, 2, 3, 4}); v (a key's w) counts as a
+    vowel, as Arabic waw writes both; a doubled letter counts once. th and dh read as s and
+    z, a final h is dropped (zadeh / zada, mullah / mla), and an l between a vowel and a
+    sun letter (``aldin`` and ``udin`` both give ``dn``). Digits pass unchanged."""
+    if not key or key.isdigit():
+        return key, frozenset()
+    if "h" in key:
+        if len(key) > 2 and key[-1] == "h":
+            key = key[:-1]
+        key = _INTERDENTALS.sub(lambda m: _INTERDENTAL[m.group(0)], key)
+    key = _ARTICLE_L.sub("", key)
+    consonants: list[str] = []
+    gaps: set[int] = set()
+    last = ""
+    for ch in key:
+        if ch in "aeiouv":  # v: a key's w, which Arabic waw writes as a vowel too
+            gaps.add(len(consonants))
+        elif ch != last:  # a doubled letter once (tawwab / twab), not across a vowel
+            consonants.append(ch)
+        last = ch
+    return "".join(consonants), frozenset(gaps)
+
+
+def consonant_key(key: str) -> str:
+    """The consonants of ``consonant_frame``."""
+    return consonant_frame(key)[0]
+
+
 def equivalent_tokens(token: str) -> list[str]:
     """The spellings listed as equivalent to ``token`` in the name-equivalence table."""
     canon = _equivalences().get(token)

@@ -18,7 +18,7 @@ from stopship.names.data import load_yaml
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
 # Letter forms folded before lookup (hamza carriers, Persian ya/kaf, ta marbuta, alif maqsura).
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ی": "ي", "ى": "ي", "ک": "ك",
-                       "ة": "ه", "ۀ": "ه", "ؤ": "و", "ئ": "ي"})
+                       "ة": "ه", "ۀ": "ه", "ؤ": "و", "ئ": "ي", "ہ": "ه", "ۃ": "ه", "ۂ": "ه", "ګ": "گ"})
 _LETTERS = str.maketrans({
     "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i", "ب": "b",
     "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z",
@@ -27,6 +27,9 @@ _LETTERS = str.maketrans({
     "ة": "a", "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ک": "k", "ی": "i", "ۀ": "a",
     "ڤ": "v", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n", "ھ": "h", "ے": "e", "ۆ": "o", "ێ": "e",
     "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8",
+    # Urdu and Pashto letters
+    "ہ": "h", "ۃ": "a", "ۂ": "h", "ګ": "g", "ځ": "z", "څ": "s", "ښ": "sh", "ږ": "zh", "ډ": "d",
+    "ړ": "r", "ټ": "t", "ڼ": "n", "ې": "e", "ۍ": "ai",
     "٩": "9", "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5", "۶": "6", "۷": "7",
     "۸": "8", "۹": "9", "،": ",", "؛": ";", "؟": "?",
 })
@@ -45,9 +48,10 @@ def _words() -> dict[str, str]:
 
 
 def _letters(word: str) -> str:
-    """Letter-by-letter reading with waw / ya between consonants read as u / i."""
+    """Letter-by-letter reading with waw / ya between consonants or after a final one
+    read as u / i."""
     out = word.translate(_LETTERS)
-    out = re.sub(r"(?<=[^aeiouwy])w(?=[^aeiouwy])", "u", out)
+    out = re.sub(r"(?<=[^aeiouwy])w(?=[^aeiouwy]|$)", "u", out)
     out = re.sub(r"(?<=[^aeiouwy])y(?=[^aeiouwy]|$)", "i", out)
     return out
 
@@ -67,16 +71,31 @@ def romanize_word(word: str) -> str:
     return _letters(word)
 
 
+# Compounds with Allah and al-Din, usually written as one word in latin (Aminullah,
+# Sirajuddin); "Abd al-Rahman" is the names layer's to fold.
+_COMPOUNDS = (
+    (re.compile(r"\b([a-z]{2,}) allah\b"), r"\1ullah"),
+    (re.compile(r"\b([a-z]{2,}) al-din\b"), r"\1uddin"),
+    (re.compile(r"\b(?!abd )([a-z]{2,}) al-rahman\b"), r"\1urrahman"),
+)
+
+
+def _joined_compounds(rendering: str) -> str:
+    for pattern, repl in _COMPOUNDS:
+        rendering = pattern.sub(repl, rendering)
+    return rendering
+
+
 def romanize_arabic(text: str) -> list[str]:
-    """Renderings of text holding Arabic-script words: dictionary-assisted first, then the
-    bare letter-by-letter skeleton."""
+    """Renderings of text holding Arabic-script words: dictionary-assisted first, the same
+    with Allah / al-Din compounds joined (``aminullah``), then letter by letter."""
     text = _DIACRITICS.sub("", text)
     first = _WORD.sub(lambda m: romanize_word(m.group(0)), text)
     bare = _WORD.sub(lambda m: _letters(m.group(0)), text)
     # Foreign names written in Arabic use ف for v and ب for p (فلاديمير بوتين).
     foreign = _WORD.sub(lambda m: _letters(m.group(0)).replace("f", "v").replace("b", "p"), text)
     out = [first]
-    for extra in (foreign, bare):
+    for extra in (_joined_compounds(first), foreign, bare):
         if extra not in out:
             out.append(extra)
     return out
