@@ -206,7 +206,13 @@ def main() -> None:
         "memo tables and the shared clean slot, back to back on the same 1,000,000-record "
         "file against the store's lists: 8,101 -> 9,147 records/s, summed PSS 1,727 -> 746 MB, "
         "parent CPU 41 -> 25 s. `STOPSHIP_CACHE_SCALE` trades memory for speed: at 0.25, "
-        "864 MB and -7%; at 0.05, 577 MB and -16% (before the table sizes were tuned).",
+        "864 MB and -7%; at 0.05, 577 MB and -16% (before the table sizes were tuned). "
+        "Session 4, on a host about half as fast as session 2's (peer 5.0-5.6 records/s, "
+        "index build 13-16.6 s): session 3's final code 5,013 records/s and 962 MB; with "
+        "queries read from Arabic script also compared by their consonants (more candidates "
+        "for those records: 1.53 scored per record instead of 0.88), 4,180-4,543 records/s "
+        "and 1,132-1,146 MB; in one process, back to back, Arabic-script records went from "
+        "about 1,150 to 750 a CPU-second and the others did not change beyond noise.",
     ]
     text = "\n".join(lines)
     print(text)
