@@ -134,15 +134,15 @@ def _fallback(text: str) -> Prepared:
 # once (two words joined).
 token_key: Callable[[str], str]
 word_key: Callable[[str], str]
-consonant_frame: Callable[[str], tuple[str, frozenset[int]]]
+consonant_frame: Callable[[str], tuple[str, int]]
 if _real_prepare is not None:
     token_key, word_key = _names.token_key, _names.word_key
     consonant_frame = _names.consonant_frame
 else:  # pragma: no cover - only while stopship.names is absent
     token_key = word_key = _skeleton
 
-    def consonant_frame(key: str) -> tuple[str, frozenset[int]]:
-        return re.sub(r"(.)\1+", r"\1", re.sub("[aeiou]", "", key)), frozenset()
+    def consonant_frame(key: str) -> tuple[str, int]:
+        return re.sub(r"(.)\1+", r"\1", re.sub("[aeiou]", "", key)), 0
 
 # Scripts that write no short vowels: a query read from them meets a list word by its
 # consonants too (``consonant_frame``).
@@ -168,7 +168,7 @@ def skeletal_blocks(token: str, key: str) -> tuple[str, ...]:
     cons = skeletal_key(token, key)
     if not cons:
         return ()
-    return ("~" + cons, "^" + cons) if 0 in consonant_frame(key)[1] else ("~" + cons,)
+    return ("~" + cons, "^" + cons) if consonant_frame(key)[1] & 1 else ("~" + cons,)
 
 
 def skeletal_probe(token: str, key: str) -> str:
@@ -177,7 +177,7 @@ def skeletal_probe(token: str, key: str) -> str:
     cons = skeletal_key(token, key)
     if not cons:
         return ""
-    return ("^" if 0 in consonant_frame(key)[1] else "~") + cons
+    return ("^" if consonant_frame(key)[1] & 1 else "~") + cons
 
 
 def skeletal_fit(q_token: str, q_key: str, c_token: str, c_key: str) -> bool:
@@ -187,7 +187,7 @@ def skeletal_fit(q_token: str, q_key: str, c_token: str, c_key: str) -> bool:
     cons = skeletal_key(q_token, q_key)
     if not cons or cons != skeletal_key(c_token, c_key):
         return False
-    return consonant_frame(q_key)[1] <= consonant_frame(c_key)[1]
+    return not consonant_frame(q_key)[1] & ~consonant_frame(c_key)[1]
 
 
 def skeletal_similarity(consonants: str, words: int = 2) -> float:

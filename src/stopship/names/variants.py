@@ -174,31 +174,31 @@ _ARTICLE_L = re.compile(r"(?:(?<=[aeiou])|^)l(?=[tdrzsn])")
 
 
 @lru_cache(maxsize=entries(65_536))
-def consonant_frame(key: str) -> tuple[str, frozenset[int]]:
+def consonant_frame(key: str) -> tuple[str, int]:
     """The consonants of a skeleton key, repeats folded, and the gaps between them that
-    hold a vowel (0 before the first): what a name written in a script without short
+    hold a vowel, as bits (bit 0: before the first consonant): what a name written in a script without short
     vowels (Arabic, Persian, Hebrew) and its latin spelling share. ``huvaish`` ->
-    (``hs``, {1}); ``motasadek`` -> (``mtsdk``, {1, 2, 3, 4}); v (a key's w) counts as a
+    (``hs``, 0b10); ``motasadek`` -> (``mtsdk``, 0b11110); v (a key's w) counts as a
     vowel, as Arabic waw writes both; a doubled letter counts once. th and dh read as s and
     z, a final h is dropped (zadeh / zada, mullah / mla), and an l between a vowel and a
     sun letter (``aldin`` and ``udin`` both give ``dn``). Digits pass unchanged."""
     if not key or key.isdigit():
-        return key, frozenset()
+        return key, 0
     if "h" in key:
         if len(key) > 2 and key[-1] == "h":
             key = key[:-1]
         key = _INTERDENTALS.sub(lambda m: _INTERDENTAL[m.group(0)], key)
     key = _ARTICLE_L.sub("", key)
     consonants: list[str] = []
-    gaps: set[int] = set()
+    gaps = 0
     last = ""
     for ch in key:
         if ch in "aeiouv":  # v: a key's w, which Arabic waw writes as a vowel too
-            gaps.add(len(consonants))
+            gaps |= 1 << len(consonants)
         elif ch != last:  # a doubled letter once (tawwab / twab), not across a vowel
             consonants.append(ch)
         last = ch
-    return "".join(consonants), frozenset(gaps)
+    return "".join(consonants), gaps
 
 
 def consonant_key(key: str) -> str:
