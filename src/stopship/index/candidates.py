@@ -381,9 +381,10 @@ class CandidateIndex:
         return hit
 
     def _joined(self, first: str, second: str, skeletal: bool = False) -> int | None:
-        """Vocabulary id of two adjacent tokens written as one word (cached); with
-        ``skeletal``, else of the list words with the same consonants as the two when the
-        second begins with the Arabic article or is Allah (``article_compound``)."""
+        """Vocabulary id of two adjacent tokens written as one word (cached). For a query
+        read from a script without short vowels (``skeletal``), failing that, the id of the
+        list words with the same consonants as the two, when the second begins with the
+        Arabic article or is Allah (``article_compound``)."""
         table = self._skeletal_pairs if skeletal else self._pairs
         vid = table.get((first, second))
         if vid is None:

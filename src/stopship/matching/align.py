@@ -4,7 +4,10 @@ Steps, each claiming tokens the earlier ones left: identical tokens; identical s
 keys (a transliteration or romanisation variant); an acronym standing for several
 words; a word written joined on one side and split on the other; then the best
 remaining pairs by edit distance (typos), abbreviation prefixes (organisations) and
-initials (people). Numbers only ever meet identical numbers.
+initials (people). Numbers only ever meet identical numbers. A query read from a script
+that writes no short vowels (``skeletal``: Arabic, Hebrew) also meets a word with the same
+consonants whose vowels fit (``matching.prepared.skeletal_fit``), and the Arabic article's
+spellings.
 """
 
 from __future__ import annotations
