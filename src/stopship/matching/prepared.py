@@ -172,12 +172,10 @@ def skeletal_blocks(token: str, key: str) -> tuple[str, ...]:
 
 
 def skeletal_probe(token: str, key: str) -> str:
-    """The index key a query word read from such a script looks up (see
-    ``skeletal_blocks``), or '' for a word too short to be compared by its consonants."""
-    cons = skeletal_key(token, key)
-    if not cons:
-        return ""
-    return ("^" if consonant_frame(key)[1] & 1 else "~") + cons
+    """The index key a query word read from such a script looks up: the narrower of its
+    ``skeletal_blocks``, or '' for a word too short to be compared by its consonants."""
+    blocks = skeletal_blocks(token, key)
+    return blocks[-1] if blocks else ""
 
 
 def skeletal_fit(q_token: str, q_key: str, c_token: str, c_key: str) -> bool:

@@ -176,12 +176,13 @@ _ARTICLE_L = re.compile(r"(?:(?<=[aeiou])|^)l(?=[tdrzsn])")
 @lru_cache(maxsize=entries(65_536))
 def consonant_frame(key: str) -> tuple[str, int]:
     """The consonants of a skeleton key, repeats folded, and the gaps between them that
-    hold a vowel, as bits (bit 0: before the first consonant): what a name written in a script without short
-    vowels (Arabic, Persian, Hebrew) and its latin spelling share. ``huvaish`` ->
-    (``hs``, 0b10); ``motasadek`` -> (``mtsdk``, 0b11110); v (a key's w) counts as a
-    vowel, as Arabic waw writes both; a doubled letter counts once. th and dh read as s and
-    z, a final h is dropped (zadeh / zada, mullah / mla), and an l between a vowel and a
-    sun letter (``aldin`` and ``udin`` both give ``dn``). Digits pass unchanged."""
+    hold a vowel, as bits (bit 0: before the first consonant): what a name written in a
+    script without short vowels (Arabic, Persian, Hebrew) and its latin spelling share.
+    ``huvaish`` -> (``hs``, 0b10); ``motasadek`` -> (``mtsdk``, 0b11110). v (a key's w)
+    counts as a vowel, as Arabic waw writes both; a doubled letter counts once; th and dh
+    read as s and z; a final h is dropped (zadeh / zada, mullah / mla), and so is an l
+    between a vowel and a sun letter (``aldin`` and ``udin`` both give ``dn``). Digits pass
+    unchanged."""
     if not key or key.isdigit():
         return key, 0
     if "h" in key:
@@ -199,11 +200,6 @@ def consonant_frame(key: str) -> tuple[str, int]:
             consonants.append(ch)
         last = ch
     return "".join(consonants), gaps
-
-
-def consonant_key(key: str) -> str:
-    """The consonants of ``consonant_frame``."""
-    return consonant_frame(key)[0]
 
 
 def equivalent_tokens(token: str) -> list[str]:
