@@ -131,3 +131,14 @@ def test_wire_round_trip() -> None:
     record = QueryRecord(id="9", name="Ivan Petrov", schema="person", country="RU",
                          dob="1970", address="Moscow", identifiers=["INN 7707083893"])
     assert QueryRecord.from_wire(record.wire()) == record
+
+
+@pytest.mark.parametrize("name", ["华彬", "华彬 Ltd", "Hua Bin"])
+def test_each_rendering_is_scored_only_against_names_it_retrieves(
+        engine: ScreeningEngine, name: str) -> None:
+    # 华彬 reads as "hua bin" and "huabin". "hua bin" retrieves the weak alias HUA (of
+    # HARAKAT UL-MUJAHIDEEN, SDN 4696) but cannot bring it to the threshold; "huabin"
+    # does not retrieve it, so it must not be scored against it either (it used to alert
+    # at 0.85, "huabin" read as an abbreviation of "hua"). The latin spelling agrees.
+    assert [h.name for h in engine.screen(QueryRecord("q", name))] == []
+    assert [h.name for h in engine.screen(QueryRecord("q", "HUA"))] == ["HUA"]

@@ -10,7 +10,7 @@ the best ``limit`` entities above ``min_cover`` are returned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -55,6 +55,9 @@ class Candidates:
 
     entities: dict[int, list[int]]
     weights: dict[int, float]  # retrieval share of the query's weight, best name, per entity
+    # per name, the query renderings (positions in ``preps``) whose own score bound reaches
+    # the bar, when that is not all of them; a name missing here is worth every rendering
+    renderings: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def _run_starts(ordered: np.ndarray) -> np.ndarray:
@@ -218,7 +221,7 @@ class CandidateIndex:
         found = self.gather(preps, idvalues, min_score)
         if found is None:
             return Candidates({}, {})
-        cand, rows = found
+        cand, rows, origins = found
         memo: dict[tuple[int, float], np.ndarray] = {}
         weighed_rows: list[tuple[np.ndarray, np.float32]] = []
         share = cand  # replaced by the first rendering's array
@@ -233,10 +236,15 @@ class CandidateIndex:
         # Most names fall below min_cover: the rank and the score bound are computed for
         # the others only (the same element-wise values as over the whole array).
         keep = np.flatnonzero(share >= self.min_cover)
+        passes: list[np.ndarray] = []
         if min_score > SCORE_MARGIN and len(keep):
             name_w = self.data.name_weight[cand[keep]]
-            bound = self._bound(weighed_rows, keep, name_w)
-            keep = keep[bound >= np.float32(min_score - SCORE_MARGIN)]
+            bounds = self._bounds(weighed_rows, keep, name_w)
+            bar = np.float32(min_score - SCORE_MARGIN)
+            ok = (bounds[0] if len(bounds) == 1 else np.maximum.reduce(bounds)) >= bar
+            keep = keep[ok]
+            if len(bounds) > 1:
+                passes = [b[ok] >= bar for b in bounds]
         if not len(keep):
             return Candidates({}, {})
         name_w = self.data.name_weight[cand[keep]]
@@ -250,30 +258,30 @@ class CandidateIndex:
                 rank = r
             else:
                 np.maximum(rank, r, out=rank)
-        return self.select(cand[keep], share[keep], rank, limit)
+        chosen = self.select(cand[keep], share[keep], rank, limit)
+        if passes:
+            chosen.renderings = _renderings(chosen, cand[keep], passes, origins, len(preps))
+        return chosen
 
     @staticmethod
-    def _bound(weighed_rows: list[tuple[np.ndarray, np.float32]], keep: np.ndarray,
-               name_w: np.ndarray) -> np.ndarray:
-        """The generous score bound of the names at ``keep``, best rendering: the harmonic
+    def _bounds(weighed_rows: list[tuple[np.ndarray, np.float32]], keep: np.ndarray,
+                name_w: np.ndarray) -> list[np.ndarray]:
+        """The generous score bound of the names at ``keep``, per rendering: the harmonic
         mean of the query's share and the list name's share (its unmatched words at 30%)."""
-        bound = name_w  # replaced by the first rendering's array
-        for k, (acc, tot) in enumerate(weighed_rows):
+        out = []
+        for acc, tot in weighed_rows:
             a = acc[keep]
             q = np.minimum(a / tot, np.float32(1.0))
             c = a / (a + np.float32(0.3) * np.maximum(name_w - a, 0) + np.float32(1e-6))
-            b = 2 * q * c / (q + c + np.float32(1e-6))
-            if k == 0:
-                bound = b
-            else:
-                np.maximum(bound, b, out=bound)
-        return bound
+            out.append(2 * q * c / (q + c + np.float32(1e-6)))
+        return out
 
     def gather(self, preps: list[Prepared], idvalues: tuple[str, ...] = (),
-               min_score: float = 0.0) -> tuple[np.ndarray, list[Row]] | None:
-        """The first half of ``candidates``: the candidate names (sorted, unique) and, per
-        rendering (plus one for identifiers alone), the tokens to weigh them by and the
-        rendering's total weight; None when nothing can be a candidate."""
+               min_score: float = 0.0) -> tuple[np.ndarray, list[Row], list[int]] | None:
+        """The first half of ``candidates``: the candidate names (sorted, unique); per
+        rendering that can reach the bar (plus one for identifiers alone), the tokens to
+        weigh them by and the rendering's total weight; and each row's position in
+        ``preps`` (-1 for identifiers). None when nothing can be a candidate."""
         d = self.data
         ids: list[tuple[float, TokenMatches]] = []
         for value in idvalues:
@@ -281,9 +289,11 @@ class CandidateIndex:
             if vid is not None:
                 ids.append((d.max_idf * 10, ((vid, 1.0),)))
         views = [self._view(prep) for prep in preps]
+        origins = list(range(len(preps)))
         if not ids:
             # cheapest exit: even a name holding every known word cannot reach the bar
-            views = [v for v in views if self._reachable(*v, min_score)]
+            origins = [i for i in origins if self._reachable(*views[i], min_score)]
+            views = [views[i] for i in origins]
         generators: list[np.ndarray] = [self.postings(v) for _w, m in ids for v, _s in m]
         # a shorter prefix when every rendering's bound shows the names it no longer
         # generates cannot reach min_score (so the kept names are exactly the same)
@@ -300,7 +310,8 @@ class CandidateIndex:
         rows = [(tokens + pseudo + ids, total) for tokens, pseudo, total in views]
         if ids:
             rows.append((ids, 0.0))
-        return cand, rows
+            origins.append(-1)
+        return cand, rows, origins
 
     def select(self, cand: np.ndarray, share: np.ndarray, rank: np.ndarray,
                limit: int | None = None) -> Candidates:
@@ -539,3 +550,22 @@ class CandidateIndex:
             self._pad_ids.clear()
         self._pad_ids[id(matches)] = (matches, hit)
         return hit
+
+
+def _renderings(chosen: Candidates, names: np.ndarray, passes: list[np.ndarray],
+                origins: list[int], n_preps: int) -> dict[int, tuple[int, ...]]:
+    """Per chosen name, the renderings whose own bound passes (``passes[row][column]``,
+    columns in ``names`` order), when that is some but not all of the ``n_preps``: a
+    rendering that could not bring the name to the bar need not be aligned with it. A
+    name kept only by its identifiers (no rendering passes) is left to all of them."""
+    column = {n: i for i, n in enumerate(names.tolist())}
+    rows = [(origin, mask.tolist()) for origin, mask in zip(origins, passes, strict=True)
+            if origin >= 0]
+    out: dict[int, tuple[int, ...]] = {}
+    for name_ids in chosen.entities.values():
+        for n in name_ids:
+            c = column[n]
+            allowed = tuple(origin for origin, mask in rows if mask[c])
+            if allowed and len(allowed) < n_preps:
+                out[n] = allowed
+    return out

@@ -112,11 +112,15 @@ def score_candidate(query: MatchQuery, candidate: MatchCandidate,
 
 
 def name_pairs(query: MatchQuery, candidate: MatchCandidate) -> Iterator[NamePair]:
-    """Every (query name, list name) pair whose words align at all, aligned."""
+    """Every (query name, list name) pair whose words align at all, aligned (query name
+    by query name); only the pairs ``candidate.renderings`` allows."""
     person = query.schema == "person" or (query.schema is None and candidate.schema == "person")
-    for qn in query.names:
+    only = candidate.renderings
+    for qi, qn in enumerate(query.names):
         skeletal = qn.prep.script in SKELETAL_SCRIPTS
-        for cn in candidate.names:
+        for k, cn in enumerate(candidate.names):
+            if only is not None and (allowed := only[k]) is not None and qi not in allowed:
+                continue
             al = align(qn.prep.tokens, qn.prep.keys, cn.tokens, cn.keys, person, skeletal)
             if al.pairs:
                 yield NamePair(qn, cn, al, person)

@@ -52,6 +52,9 @@ class MatchCandidate:
     birth: tuple[str, ...] = ()
     idvalues: tuple[str, ...] = ()
     schema_inferred: bool = False  # the list gave no type; ``schema`` is the loader's guess
+    # per name (same order as ``names``), the positions of the query names worth aligning
+    # with it (retrieval showed the others cannot bring it to the threshold); None: all
+    renderings: list[tuple[int, ...] | None] | None = None
 
 
 @dataclass(slots=True)

@@ -71,13 +71,15 @@ class ScreeningEngine:
                            idvalues)
         d = self.index.data
         hits: list[Hit] = []
+        allowed = found.renderings
         for eidx, name_ids in found.entities.items():
             if not self._allowed[eidx]:
                 continue
             cand = MatchCandidate(d.entity_ids[eidx], d.entity_schema[eidx],
                                   [self._cname(n) for n in name_ids], d.entity_countries[eidx],
                                   d.entity_birth[eidx], d.entity_idvalues[eidx],
-                                  d.entity_schema_inferred[eidx])
+                                  d.entity_schema_inferred[eidx],
+                                  [allowed.get(n) for n in name_ids] if allowed else None)
             bound = score_bound(query, cand, self.config)
             if bound is not None and bound < cut:
                 continue  # cannot reach the cut: not worth explaining
