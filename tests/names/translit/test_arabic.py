@@ -11,11 +11,15 @@ from stopship.names.translit.arabic import romanize_arabic
     ("امین الله", "amin ullah"),     # Aminullah
     ("سراج الدين", "sraj uddin"),    # Sirajuddin
     ("عبد الله", "abd ullah"),       # Abdullah
+    ("آخوند زاده", "akhund zada"),   # Akhundzada (Persian / Pashto zadeh, "born of")
+    ("کاکا زاده", "kaka zada"),      # Kakazada
+    ("شهيد خيل", "shhid khel"),      # Shahidkhel (khel, "clan")
 ])
-def test_allah_and_al_din_compounds_are_offered_joined(text: str, joined: str) -> None:
+def test_compounds_are_offered_joined(text: str, joined: str) -> None:
     renderings = romanize_arabic(text)
     assert joined.replace(" ", "") in renderings[1].replace(" ", "")
     assert "ullah" not in renderings[0] and "uddin" not in renderings[0]
+    assert len(renderings[0].split()) == 2  # the default rendering keeps the words apart
 
 
 def test_urdu_heh_and_a_final_waw() -> None:

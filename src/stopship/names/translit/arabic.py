@@ -72,11 +72,15 @@ def romanize_word(word: str) -> str:
 
 
 # Compounds with Allah and al-Din, usually written as one word in latin (Aminullah,
-# Sirajuddin); "Abd al-Rahman" is the names layer's to fold.
+# Sirajuddin), and the Persian / Pashto lineage words zadeh ("born of") and khel ("clan"),
+# often written apart in Arabic script and joined in latin (آخوند زاده Akhundzada, شهيد خيل
+# Shahidkhel); "Abd al-Rahman" is the names layer's to fold.
 _COMPOUNDS = (
     (re.compile(r"\b([a-z]{2,}) allah\b"), r"\1ullah"),
     (re.compile(r"\b([a-z]{2,}) al-din\b"), r"\1uddin"),
     (re.compile(r"\b(?!abd )([a-z]{2,}) al-rahman\b"), r"\1urrahman"),
+    (re.compile(r"\b([a-z]{2,}) zad[ae]?h?\b"), r"\1zada"),
+    (re.compile(r"\b([a-z]{2,}) kh[eiy]l\b"), r"\1khel"),
 )
 
 
@@ -88,7 +92,8 @@ def _joined_compounds(rendering: str) -> str:
 
 def romanize_arabic(text: str) -> list[str]:
     """Renderings of text holding Arabic-script words: dictionary-assisted first, the same
-    with Allah / al-Din compounds joined (``aminullah``), then letter by letter."""
+    with Allah / al-Din / zadeh / khel compounds joined (``aminullah``, ``akhundzada``),
+    then letter by letter."""
     text = _DIACRITICS.sub("", text)
     first = _WORD.sub(lambda m: romanize_word(m.group(0)), text)
     bare = _WORD.sub(lambda m: _letters(m.group(0)), text)
