@@ -56,6 +56,23 @@ def test_unterminated_quote_is_a_bad_row_naming_line_and_column(tmp_path: Path) 
     assert "column 'name'" in bad.error and "lines 5-7" in bad.error
 
 
+def test_quote_closed_by_a_stray_quote_further_down_is_a_bad_row(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(HEADER
+                     + b"1,Rosneft,Company,RU,,\n"
+                     + b'2,"Gazprom,Company,RU,,\n'  # opens a quote ...
+                     + b"3,Rostec,Company,RU,,\n"
+                     + b'4,Vladimir" Putin,Person,RU,,\n'  # ... that a stray quote closes
+                     + b"5,Almaz-Antey,Company,RU,,\n")
+    rows = list(read_records(path))
+    assert [r.line for r in rows] == [2, 3, 6]
+    bad = rows[1]
+    assert bad.record is not None and bad.record.id == "2" and bad.record.name == ""
+    assert bad.error is not None and "lines 3-5 were read as one record" in bad.error
+    assert "'name'" in bad.error
+    assert rows[2].record is not None and rows[2].record.name == "Almaz-Antey"
+
+
 def test_unterminated_quote_on_the_last_line_and_from_stdin(monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
     class Stdin:

@@ -129,7 +129,36 @@ def _read_csv(text: Iterable[str], source: str) -> Iterator[Row]:
             continue
         if not any(map(str.strip, values)):
             continue
+        if lines.count > line and (swallowed := _swallowed(values, cols, line, lines.count)):
+            yield swallowed
+            continue
         yield _row(values, cols, line)
+
+
+_ONE_LINE = ("id", "name", "schema", "country", "dob")
+
+
+def _swallowed(values: list[str], cols: dict[str, int], line: int, last: int) -> Row | None:
+    """A record read over lines ``line``-``last`` whose one-line field (name, id ...) holds
+    a line break followed by text with a comma: a quote opened there and closed only by a
+    stray quote further down, so the rows between were read into that value. Reported as
+    one bad row; a name broken over two lines without a comma (``Sberbank`` / ``of
+    Russia``, a spreadsheet cell) is read as it is."""
+    for field in _ONE_LINE:
+        at = cols.get(field)
+        if at is None or at >= len(values):
+            continue
+        rest = values[at].replace("\r\n", "\n").replace("\r", "\n").split("\n")[1:]
+        if any("," in part for part in rest):
+            index = cols.get("id")
+            rid = values[index].split("\n")[0].strip() if index is not None and index < len(values) else ""
+            rid = rid[:200].encode("utf-8", "replace").decode("utf-8")
+            return Row(line, QueryRecord(rid or f"row-{line}", ""),
+                       f"quote closed far from where it opened: the quoted {field!r} field "
+                       f"opening on line {line} runs to line {last} and holds rows of their "
+                       f"own (a stray quote?), so lines {line}-{last} were read as one "
+                       "record; none of them was screened")
+    return None
 
 
 def _unclosed(values: list[str], cols: dict[str, int], header: list[str],
