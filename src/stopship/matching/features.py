@@ -76,6 +76,12 @@ def _coverage(pair: NamePair, config: MatchConfig) -> tuple[float, float, bool]:
     if len(qw) == 1 and len(al.pairs) == 1 and al.pairs[0].how == "typo":
         # a lone word with a typo is weak evidence (Schinke / Schinko)
         qcov *= float(config.p("lone_typo_factor"))
+    elif (len(qw) == 1 and len(al.pairs) == 1 and al.pairs[0].how == "transliteration"
+          and q.prep.script == "Latn" and not titled):
+        # a lone latin word that meets a list word only once both are folded is weak
+        # evidence too: two spellings of one name, or two words (Reuter / ROUTER); an
+        # office named with it (Putyin elnök) narrows it down
+        qcov *= float(config.p("lone_fold_factor"))
     return qcov, ccov, titled
 
 
@@ -157,6 +163,19 @@ def given_name_conflict(pair: NamePair, config: MatchConfig) -> tuple[float, Det
     if q_given and c_given:
         return -1.0, {"query": q_given, "list": c_given}
     return 0.0, {}
+
+
+def weak_alias(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]:
+    """-1 when the list name is a weak alias (OFAC's "weak AKA": a nickname or a short,
+    common acronym, which OFAC does not expect anyone to screen by itself) and the two
+    names do not agree word for word: a typo, a folded spelling (Reuter / ROUTER), an
+    abbreviation or a word left over. Spelled exactly, a weak alias still alerts."""
+    if pair.candidate.kind != "weak":
+        return 0.0, {}
+    al = pair.alignment
+    if not al.q_free and not al.c_free and all(p.how == "exact" for p in al.pairs):
+        return 0.0, {}
+    return -1.0, {"reason": "a weak alias, not met word for word"}
 
 
 def number_agreement(pair: NamePair, config: MatchConfig) -> tuple[float, Detail]:
@@ -248,13 +267,14 @@ def birth_date_agreement(query: MatchQuery, candidate: MatchCandidate,
 # Name-level features whose value is never above 0: each only speaks against a match, so
 # an upper bound of a score may leave them out (``scoring.score_bound``).
 NEVER_POSITIVE = frozenset({"distinctive_evidence", "given_name_conflict", "number_agreement",
-                            "legal_form_compatibility"})
+                            "legal_form_compatibility", "weak_alias"})
 NAME_FEATURES: dict[str, NameFeature] = {
     "name_similarity": name_similarity,
     "distinctive_evidence": distinctive_evidence,
     "given_name_conflict": given_name_conflict,
     "number_agreement": number_agreement,
     "legal_form_compatibility": legal_form_compatibility,
+    "weak_alias": weak_alias,
 }
 ENTITY_FEATURES: dict[str, EntityFeature] = {
     "identifier_match": identifier_match,
