@@ -43,8 +43,9 @@ Merged = tuple[np.ndarray, np.ndarray, np.ndarray]
 # a token's merged names and weights with a sentinel name past the end, largest weight
 Padded = tuple[np.ndarray, np.ndarray, np.float32]
 SCORE_MARGIN = 0.1
-# one prepared rendering: (weight, matches) per token, pseudo tokens, total weight
-View = tuple[list[tuple[float, TokenMatches]], list[tuple[float, TokenMatches]], float]
+# one prepared rendering: (weight, matches) per token, pseudo tokens, total weight, and the
+# weight a list name could share with it at most (its known tokens' and pseudo tokens')
+View = tuple[list[tuple[float, TokenMatches]], list[tuple[float, TokenMatches]], float, float]
 # what one rendering weighs candidates by: (weight, matches) of every token, its total
 Row = tuple[list[tuple[float, TokenMatches]], float]
 
@@ -292,22 +293,22 @@ class CandidateIndex:
         origins = list(range(len(preps)))
         if not ids:
             # cheapest exit: even a name holding every known word cannot reach the bar
-            origins = [i for i in origins if self._reachable(*views[i], min_score)]
+            origins = [i for i in origins if self._reachable(views[i], min_score)]
             views = [views[i] for i in origins]
         generators: list[np.ndarray] = [self.postings(v) for _w, m in ids for v, _s in m]
         # a shorter prefix when every rendering's bound shows the names it no longer
         # generates cannot reach min_score (so the kept names are exactly the same)
         q_min = self._q_min(min_score)
-        parts = [self._generators(t, p, total, q_min) for t, p, total in views]
+        parts = [self._generators(t, p, total, q_min) for t, p, total, _s in views]
         if q_min is not None and not all(safe for _g, safe in parts):
-            parts = [self._generators(t, p, total) for t, p, total in views]
+            parts = [self._generators(t, p, total) for t, p, total, _s in views]
         for gens, _safe in parts:
             generators.extend(gens)
         if not generators:
             return None
         # postings and merged arrays are sorted and unique already
         cand = generators[0] if len(generators) == 1 else union(generators)
-        rows = [(tokens + pseudo + ids, total) for tokens, pseudo, total in views]
+        rows = [(tokens + pseudo + ids, total) for tokens, pseudo, total, _s in views]
         if ids:
             rows.append((ids, 0.0))
             origins.append(-1)
@@ -376,7 +377,8 @@ class CandidateIndex:
             vid = d.vocab.get(acr)
             if vid is not None:
                 pseudo.append((float(d.idf[vid]), ((vid, 1.0),)))
-        return tokens, pseudo, total
+        shareable = sum(w for w, m in tokens if m) + sum(w for w, _ in pseudo)
+        return tokens, pseudo, total, shareable
 
     def _weigh(self, key: str, tok: str, skeletal: bool = False) -> tuple[float, TokenMatches]:
         """A token's matches and its weight: the best IDF among them (cached)."""
@@ -420,13 +422,12 @@ class CandidateIndex:
             return None
         return bar / (2 - bar) * (1 - 1e-3)
 
-    def _reachable(self, tokens: list[tuple[float, TokenMatches]],
-                   pseudo: list[tuple[float, TokenMatches]], total: float,
-                   min_score: float) -> bool:
+    def _reachable(self, view: View, min_score: float) -> bool:
         """Whether some list name could share enough of this rendering's weight."""
+        _tokens, pseudo, total, shareable = view
         if total <= 0:
             return bool(pseudo)
-        q = min((sum(w for w, m in tokens if m) + sum(w for w, _ in pseudo)) / total, 1.0)
+        q = min(shareable / total, 1.0)
         if q < self.min_cover:
             return False
         return min_score <= SCORE_MARGIN or 2 * q / (1 + q) >= min_score - SCORE_MARGIN
