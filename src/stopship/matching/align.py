@@ -7,7 +7,8 @@ remaining pairs by edit distance (typos), abbreviation prefixes (organisations) 
 initials (people). Numbers only ever meet identical numbers. A query read from a script
 that writes no short vowels (``skeletal``: Arabic, Hebrew) also meets a word with the same
 consonants whose vowels fit (``matching.prepared.skeletal_fit``), and the Arabic article's
-spellings.
+spellings. A query read from Chinese characters (``pinyin``) never meets a different word
+written in pinyin syllables by a fold, a typo or a join (``distinct_pinyin``: zhu / zhou).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rapidfuzz.distance import OSA
 from stopship.matching.prepared import (
     ACRONYM_STOPWORDS,
     article_compound,
+    distinct_pinyin,
     is_patronymic,
     skeletal_fit,
     skeletal_key,
@@ -164,12 +166,15 @@ def _spells(whole: str, first: str, second: str) -> bool:
 
 def _joined_pairs(qk: tuple[str, ...], ck: tuple[str, ...], qt: tuple[str, ...],
                   ct: tuple[str, ...], qfree: list[int], cfree: list[int],
-                  pairs: list[Pair], flip: bool, skeletal: bool = False) -> None:
+                  pairs: list[Pair], flip: bool, skeletal: bool = False,
+                  pinyin: bool = False) -> None:
     for i in list(qfree):
         for j in range(len(ct) - 1):
             if j not in cfree or j + 1 not in cfree:
                 continue
-            if _spells(qt[i], ct[j], ct[j + 1]) or qk[i] == ck[j] + ck[j + 1]:
+            if _spells(qt[i], ct[j], ct[j + 1]) or (
+                    qk[i] == ck[j] + ck[j + 1]
+                    and not (pinyin and distinct_pinyin(qt[i], ct[j] + ct[j + 1]))):
                 sim = 0.97
             elif (skeletal and flip and article_compound(ct[j + 1])
                   and skeletal_fit(ct[j] + ct[j + 1], ck[j] + ck[j + 1], qt[i], qk[i])):
@@ -189,10 +194,11 @@ def _joined_pairs(qk: tuple[str, ...], ck: tuple[str, ...], qt: tuple[str, ...],
 
 
 def align(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...], ck: tuple[str, ...],
-          person: bool = False, skeletal: bool = False) -> Alignment:
+          person: bool = False, skeletal: bool = False, pinyin: bool = False) -> Alignment:
     """Align query tokens/keys with list tokens/keys (see module docstring). ``skeletal``:
     the query was read from a script that writes no short vowels (Arabic, Hebrew), so a
-    query word missing one or two inner vowels of a list word met it (putn ~ putin)."""
+    query word missing one or two inner vowels of a list word met it (putn ~ putin).
+    ``pinyin``: the query was read from Chinese characters."""
     pairs: list[Pair] = []
     qfree = list(range(len(qt)))
     cfree = list(range(len(ct)))
@@ -201,6 +207,8 @@ def align(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...], ck: tup
         for i in list(qfree):
             for j in cfree:
                 if qs[i] == cs[j] and qs[i]:
+                    if how != "exact" and pinyin and distinct_pinyin(qt[i], ct[j]):
+                        continue
                     qfree.remove(i)
                     cfree.remove(j)
                     pairs.append(Pair((i,), (j,), 1.0 if how == "exact" else 0.98, how))
@@ -209,17 +217,17 @@ def align(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...], ck: tup
         _acronym_pairs(qt, ct, qfree, cfree, pairs, flip=False)
         _acronym_pairs(ct, qt, cfree, qfree, pairs, flip=True)
     if qfree and len(cfree) >= 2:
-        _joined_pairs(qk, ck, qt, ct, qfree, cfree, pairs, False, skeletal)
+        _joined_pairs(qk, ck, qt, ct, qfree, cfree, pairs, False, skeletal, pinyin)
     if cfree and len(qfree) >= 2:
-        _joined_pairs(ck, qk, ct, qt, cfree, qfree, pairs, True, skeletal)
+        _joined_pairs(ck, qk, ct, qt, cfree, qfree, pairs, True, skeletal, pinyin)
     if qfree and cfree:
-        _fuzzy_pairs(qt, qk, ct, ck, qfree, cfree, pairs, person, skeletal)
+        _fuzzy_pairs(qt, qk, ct, ck, qfree, cfree, pairs, person, skeletal, pinyin)
     return Alignment(pairs, qfree, cfree)
 
 
 def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
                  ck: tuple[str, ...], qfree: list[int], cfree: list[int], pairs: list[Pair],
-                 person: bool, skeletal: bool = False) -> None:
+                 person: bool, skeletal: bool = False, pinyin: bool = False) -> None:
     options: list[tuple[float, int, int, str]] = []
     for i in qfree:
         a, ak = qt[i], qk[i]
@@ -252,6 +260,8 @@ def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
             if skeletal and a == "al" and b in _ARTICLES:
                 options.append((0.95, i, j, "transliteration"))  # al / el, ad-, as-
                 continue
+            if pinyin and distinct_pinyin(a, b):
+                continue  # two different characters' readings, not a typo
             if a[0] != b[0] and ak[:1] != bk[:1]:
                 continue  # neither a typo we accept nor an abbreviation
             limit = allowed_edits(min(len(a), len(b)))

@@ -144,6 +144,16 @@ else:  # pragma: no cover - only while stopship.names is absent
     def consonant_frame(key: str) -> tuple[str, int]:
         return re.sub(r"(.)\1+", r"\1", re.sub("[aeiou]", "", key)), 0
 
+
+def distinct_pinyin(a: str, b: str) -> bool:
+    """Two different words both written in pinyin syllables (``zhu`` / ``zhou``, ``guiying``
+    / ``guoying``) that the name-equivalence table does not group (Chen / Chan / Tan are
+    one name): for a query read from Chinese characters, whose pinyin is exact, they are
+    different characters, whatever a spelling fold or a one-letter difference suggests."""
+    if a == b or _real_prepare is None:
+        return False
+    return _names.is_pinyin(a) and _names.is_pinyin(b) and not _names.equivalent(a, b)
+
 # Scripts that write no short vowels: a query read from them meets a list word by its
 # consonants too (``consonant_frame``).
 SKELETAL_SCRIPTS = frozenset({"Arab", "Hebr"})

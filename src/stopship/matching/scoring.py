@@ -118,10 +118,12 @@ def name_pairs(query: MatchQuery, candidate: MatchCandidate) -> Iterator[NamePai
     only = candidate.renderings
     for qi, qn in enumerate(query.names):
         skeletal = qn.prep.script in SKELETAL_SCRIPTS
+        pinyin = qn.prep.script == "Hani"
         for k, cn in enumerate(candidate.names):
             if only is not None and (allowed := only[k]) is not None and qi not in allowed:
                 continue
-            al = align(qn.prep.tokens, qn.prep.keys, cn.tokens, cn.keys, person, skeletal)
+            al = align(qn.prep.tokens, qn.prep.keys, cn.tokens, cn.keys, person, skeletal,
+                       pinyin)
             if al.pairs:
                 yield NamePair(qn, cn, al, person)
 

@@ -15,13 +15,16 @@ from stopship.names.person import person_parts
 from stopship.names.scripts import detect_script
 from stopship.names.translit import romanize
 from stopship.names.types import PersonName, PreparedName
-from stopship.names.variants import consonant_frame, token_key, word_key
+from stopship.names.translit.cjk import is_pinyin
+from stopship.names.variants import consonant_frame, equivalent, token_key, word_key
 
 __all__ = [
     "PersonName",
     "PreparedName",
     "consonant_frame",
     "detect_script",
+    "equivalent",
+    "is_pinyin",
     "legal_form_family",
     "legal_form_label",
     "person_parts",

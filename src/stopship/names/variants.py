@@ -136,6 +136,13 @@ def _equivalences() -> dict[str, str]:
 _PATRONYMIC = re.compile(r"^([a-z]{3,}?)([aeoy]?v(?:ich|ych|itch|itsch|na))$")
 
 
+def equivalent(a: str, b: str) -> bool:
+    """``a`` and ``b`` are spellings the name-equivalence table groups (Chen / Chan / Tan)."""
+    table = _equivalences()
+    canon = table.get(a)
+    return canon is not None and canon == table.get(b)
+
+
 @lru_cache(maxsize=entries(200_000))
 def token_key(token: str) -> str:
     """The skeleton key of one lowercase latin token (digits pass unchanged); cached, as

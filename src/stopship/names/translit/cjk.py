@@ -55,6 +55,29 @@ def pinyin(ch: str) -> str:
     return anyascii(ch).lower()
 
 
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable anyascii gives for the CJK Unified Ideographs (about
+    400; longer readings of a few Japanese-only characters are left out)."""
+    readings = (anyascii(chr(cp)).lower() for cp in range(0x4E00, 0xA000))
+    return frozenset(r for r in readings if r.isalpha() and len(r) <= 6)
+
+
+@lru_cache(maxsize=entries(65536))
+def is_pinyin(word: str) -> bool:
+    """``word`` is one or more pinyin syllables written together (``zhou``, ``guoying``).
+    Only the first may begin with a vowel, as pinyin writes an apostrophe before any other
+    (``xi'an``): ``yee`` or ``lee`` is no pinyin."""
+    syllables = _syllables()
+    n = len(word)
+    reach = [True] + [False] * n  # reach[k]: word[:k] splits into syllables
+    for end in range(1, n + 1):
+        reach[end] = any(reach[start] and word[start:end] in syllables
+                         and (start == 0 or word[start] not in "aeiou")
+                         for start in range(max(0, end - 6), end))
+    return n > 0 and reach[n]
+
+
 def _known(data: _ZhData, piece: str) -> bool:
     return piece in data.words or piece in data.translations
 
