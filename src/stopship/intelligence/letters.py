@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,24 +38,43 @@ def parties_as_entities(parties: list[Scored], list_id: str = "trace_high_risk")
     return out
 
 
-def screen_customers(customers: Path, parties: list[Scored]) -> tuple[list[dict[str, Any]], int]:
-    """Customers of ``customers`` (id, name, country, address) that match a high-risk party."""
+@dataclass(slots=True)
+class CustomerCheck:
+    """A customer file screened against the high-risk parties: the matches, how many rows
+    were screened, and each row that could not be (its line and why)."""
+
+    found: list[dict[str, Any]]
+    screened: int
+    unreadable: list[tuple[int, str]]
+
+
+def screen_customers(customers: Path, parties: list[Scored]) -> CustomerCheck:
+    """Customers of ``customers`` (id, name, country, address) that match a high-risk party;
+    rows that cannot be screened (unreadable, no usable name) are listed, never dropped."""
+    from stopship.errors import InputError
     from stopship.screening.engine import build_screener
     from stopship.screening.readers import read_records
     by_id = {s.facts.party_id: s for s in parties}
     screener = build_screener(parties_as_entities(parties))
-    found, screened = [], 0
+    check = CustomerCheck([], 0, [])
     for row in read_records(customers):
         if row.record is None or row.error is not None:  # unreadable: nothing to screen
+            check.unreadable.append((row.line, row.error or "unreadable row"))
             continue
-        screened += 1
-        for hit in screener.screen(row.record, limit=1):
+        try:
+            hits = screener.screen(row.record, limit=1)
+        except InputError as exc:  # an empty name, or only a legal form
+            check.unreadable.append((row.line, exc.message))
+            continue
+        check.screened += 1
+        for hit in hits:
             party = by_id[hit.entity_id.split(":", 1)[1]]
-            found.append({"customer_id": row.record.id, "customer": row.record.name,
-                          "party_id": party.facts.party_id, "party": party.facts.primary_name,
-                          "country": party.facts.country, "score": hit.score,
-                          "why": hit.explanation.summary})
-    return found, screened
+            check.found.append({"customer_id": row.record.id, "customer": row.record.name,
+                                "party_id": party.facts.party_id,
+                                "party": party.facts.primary_name,
+                                "country": party.facts.country, "score": hit.score,
+                                "why": hit.explanation.summary})
+    return check
 
 
 def _pdf_text(text: str) -> str:
@@ -62,7 +82,7 @@ def _pdf_text(text: str) -> str:
 
 
 def _pdf(brand: str, intro: str, rows: list[dict[str, Any]], customers: list[dict[str, Any]] | None,
-         path: Path) -> None:
+         path: Path, unreadable: list[tuple[int, str]] | None = None) -> None:
     pdf = FPDF(orientation="L")
     pdf.set_auto_page_break(True, 12)
     pdf.add_page()
@@ -97,7 +117,20 @@ def _pdf(brand: str, intro: str, rows: list[dict[str, Any]], customers: list[dic
             pdf.multi_cell(0, 5, _pdf_text(f"{c['customer']} ({c['customer_id']}) -> {c['party']} "
                                            f"[{c['country']}], score {c['score']:.2f}"),
                            new_x="LMARGIN", new_y="NEXT")
+    if unreadable:
+        pdf.ln(2)
+        pdf.multi_cell(0, 5, _pdf_text(unreadable_sentence(unreadable)),
+                       new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
+
+
+def unreadable_sentence(unreadable: list[tuple[int, str]], shown: int = 20) -> str:
+    """One sentence naming the customer-file rows that were not screened, and why."""
+    items = "; ".join(f"line {line}: {why}" for line, why in unreadable[:shown])
+    more = f"; and {len(unreadable) - shown} more" if len(unreadable) > shown else ""
+    rows = "row" if len(unreadable) == 1 else "rows"
+    return (f"{len(unreadable)} {rows} of your customer file could not be screened, so they "
+            f"are not covered by this letter ({items}{more}).")
 
 
 def write_letters(detail: list[dict[str, Any]], parties: list[Scored], folder: Path,
@@ -113,7 +146,7 @@ def write_letters(detail: list[dict[str, Any]], parties: list[Scored], folder: P
     env = Environment(loader=FileSystemLoader(str(INTEL / "templates")),
                       autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("letter.html.j2")
-    found, screened = (screen_customers(customers, parties) if customers else (None, 0))
+    check = screen_customers(customers, parties) if customers else None
     written = []
     for brand in sorted(by_brand):
         lines = by_brand[brand]
@@ -143,17 +176,20 @@ def write_letters(detail: list[dict[str, Any]], parties: list[Scored], folder: P
                 w.writerow([r["party_id"], by_party[r["party_id"]].facts.primary_name, r["record_id"],
                             r["date"], r["hs_code"], f"{r['cents'] / 100:.2f}", r["importer_name"],
                             r.get("importer_tax_id") or "", r.get("dispatch_country") or ""])
-        mine = None if found is None else [c for c in found if c["party_id"] in grouped]
+        mine = None if check is None else [c for c in check.found if c["party_id"] in grouped]
+        unreadable = check.unreadable if check is not None else []
         total = sum(r["value"] for r in rows)
         html = template.render(brand=brand, parties=rows, period=period, total=total,
                                lines=len(lines), csv_name=csv_name, min_score=min_score,
-                               customers=mine, customers_screened=screened, lists=lists,
+                               customers=mine, lists=lists,
+                               customers_screened=check.screened if check else 0,
+                               unreadable=unreadable_sentence(unreadable) if unreadable else "",
                                produced=dt.date.today().isoformat())
         (out / "letter.html").write_text(html, encoding="utf-8")
         intro = (f"Trade records for {period[0]} to {period[1]} show {len(rows)} high-risk parties "
                  f"shipping CHPL goods of {brand} into Russia since 24 February 2022: USD "
                  f"{total:,.0f} over {len(lines)} lines (every line in {csv_name}). Please "
                  f"scrutinise orders from these parties and resolve red flags before filling them.")
-        _pdf(brand, intro, rows, mine, out / "letter.pdf")
+        _pdf(brand, intro, rows, mine, out / "letter.pdf", unreadable)
         written.append(out)
     return written
