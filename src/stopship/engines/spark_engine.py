@@ -145,7 +145,7 @@ def _screen_partition(rows: Iterator[QueryRecord], screener: Any, min_score: flo
     for record in rows:
         try:
             hits = screener.screen(record, min_score, limit)
-        except Exception:  # noqa: BLE001 - an unusable record has no hits, as locally
+        except InputError:  # an unusable record has no hits, as in ``screen_many``
             hits = []
         yield record.id, [_hit_dict(h) for h in hits]
 

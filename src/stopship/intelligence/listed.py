@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from stopship.errors import InputError
 from stopship.intelligence.names_adapter import address_text
 from stopship.intelligence.reference import listed_sample
 from stopship.model import Entity
@@ -124,7 +125,7 @@ class ListChecker:
             record = QueryRecord(id=f"q{i}", name=name, schema="organization", country=country)
             try:
                 hits = self.screener.screen(record, self.min_score, limit=3)
-            except Exception:  # noqa: BLE001 - an unusable name is no hit
+            except InputError:  # an unusable name (empty, only a legal form) is no hit
                 continue
             if hits:
                 out[name] = [self._hit(name, h.entity_id, h.score, "name") for h in hits]

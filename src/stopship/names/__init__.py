@@ -14,8 +14,8 @@ from stopship.names.normalize import prepare, tokenize
 from stopship.names.person import person_parts
 from stopship.names.scripts import detect_script
 from stopship.names.translit import romanize
-from stopship.names.types import PersonName, PreparedName
 from stopship.names.translit.cjk import is_pinyin
+from stopship.names.types import PersonName, PreparedName
 from stopship.names.variants import consonant_frame, equivalent, token_key, word_key
 
 __all__ = [
