@@ -215,6 +215,9 @@ VARIANTS = [
     ("Vladimirs Putins", "person", "vladimir putin", "Latvian nominative endings"),
     ("Abd AZZOUZ", None, "abd azzouz", "Abd left unjoined: it may stand alone"),
     ("Βλαντίμιρ Πούτιν", None, "vladimir poutin", "Greek ντ read as a foreign d"),
+    # French romanisation writes ш as ch (SHUGAYEV, Dmitry on the SDN list)
+    ("Dmitry Chougayev", "person", "dmitry shougayev", "French ch for ш, with ou for у"),
+    ("Dmitri Chostakovitch", None, "dmitri shostakovitch", "French ch, with tch for ч"),
 ]
 
 
@@ -226,6 +229,12 @@ def test_recall_variants(name: str, schema: str | None, variant: str, why: str) 
 
 def test_baltic_endings_need_two_words() -> None:
     assert prepare("Thomas Hardy").variants == ()
+
+
+def test_french_ch_needs_a_french_cue() -> None:
+    assert prepare("Richard Chernov", "person").variants == ()  # English ch (ч) stays
+    assert prepare("Igor Setchine", "person").variants == ()  # tch is ч, not ш
+    assert prepare("Chougayev Trading", "organization").variants == ()  # people only
 
 
 # (split spelling, tokens, legal forms) from the quality set's joined_split family

@@ -14,7 +14,8 @@ List names and queries go through exactly the same steps:
    (``abbreviations.yaml``), one skeleton key per token (``variants.token_key``).
 
 Variants (other romanisation systems, the name with its title, Arabic ``Abd`` compounds
-left unjoined, Baltic case endings folded) are alternative renderings for recall.
+left unjoined, Baltic case endings folded, French ``ch`` read as ш) are alternative
+renderings for recall.
 """
 
 from __future__ import annotations
@@ -138,6 +139,20 @@ def _baltic(tokens: list[str]) -> list[str] | None:
     return folded
 
 
+_FRENCH_SH = re.compile(r"(?<!t)ch")
+
+
+def _french(tokens: list[str]) -> list[str] | None:
+    """Russian names romanised the French way write ш as ``ch`` (Chougaïev, Chostakovitch:
+    Shugayev, Shostakovich), which the skeleton key cannot tell from English ``ch`` (ч). When
+    the name shows the French system elsewhere (``ou`` for у, ``tch`` for ч), the reading with
+    ``sh``; else None."""
+    if not any("ou" in t or "tch" in t for t in tokens):
+        return None
+    read = [_FRENCH_SH.sub("sh", t) for t in tokens]
+    return read if read != tokens else None
+
+
 @lru_cache(maxsize=1)
 def _known_words() -> frozenset[str]:
     """Company words long enough to be recognised when written split in two (abbreviation
@@ -233,6 +248,9 @@ def prepare(text: str, schema: str | None = None) -> PreparedName:
         baltic = _baltic(latin_tokens)
         if baltic is not None:
             add(baltic)
+        french = _french(latin_tokens)
+        if french is not None:
+            add(french)
     all_forms = tuple(dict.fromkeys([*native_forms, *forms]))
     return PreparedName(
         original=original,
