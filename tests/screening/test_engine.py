@@ -142,3 +142,15 @@ def test_each_rendering_is_scored_only_against_names_it_retrieves(
     # at 0.85, "huabin" read as an abbreviation of "hua"). The latin spelling agrees.
     assert [h.name for h in engine.screen(QueryRecord("q", name))] == []
     assert [h.name for h in engine.screen(QueryRecord("q", "HUA"))] == ["HUA"]
+
+
+def test_a_name_in_katakana_meets_the_listed_latin_name(entities: list[Entity]) -> None:
+    # SDN 35173 SHOIGU, Sergei Kuzhugetovich; ショイグ read letter by letter (shiyoigu)
+    # scored 0.76, under the threshold
+    from stopship.model import Name
+
+    listed = Entity("test", "35173", "person", [Name("SHOIGU, Sergei Kuzhugetovich")])
+    engine = build_screener([*entities, listed])
+    hits = engine.screen(QueryRecord("q", "セルゲイ・ショイグ"))
+    assert hits and hits[0].score >= engine.threshold
+    assert "read from Kana script" in hits[0].explanation.summary

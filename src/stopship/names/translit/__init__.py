@@ -1,7 +1,7 @@
 """Romanisation of any script into lowercase latin renderings.
 
 ``romanize`` returns every plausible rendering, the default first.  Each script has its own
-module; whatever no module handles goes through anyascii.  Latin letters with diacritics are
+module (Japanese through pykakasi); whatever no module handles goes through anyascii.  Latin letters with diacritics are
 read as the scholarly transliterations use them (š -> sh, č -> ch, ž -> zh) before anyascii
 strips the rest.
 """
@@ -19,6 +19,7 @@ from stopship.names.translit.arabic import romanize_arabic
 from stopship.names.translit.cjk import romanize_han, romanize_hangul
 from stopship.names.translit.cyrillic import romanize_cyrillic
 from stopship.names.translit.hebrew import romanize_hebrew
+from stopship.names.translit.japanese import romanize_japanese
 
 # Latin letters whose diacritic carries a sound that plain ASCII spells with two letters
 # (ISO 9 / Czech / Croatian / Turkish / German / Nordic usage).
@@ -79,7 +80,9 @@ def _romanize(text: str, person: bool | None) -> tuple[str, ...]:
     renderings = [text]
     if "Cyrl" in counts:
         renderings = [r for t in renderings for r in romanize_cyrillic(t)]
-    if "Hani" in counts and "Kana" not in counts:
+    if "Kana" in counts:  # Japanese: its kanji are read in Japanese too
+        renderings = [r for t in renderings for r in romanize_japanese(t)]
+    elif "Hani" in counts:
         renderings = [r for t in renderings for r in romanize_han(t, person)]
     if "Hang" in counts:
         renderings = [r for t in renderings for r in romanize_hangul(t)]
