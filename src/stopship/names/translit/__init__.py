@@ -1,7 +1,7 @@
 """Romanisation of any script into lowercase latin renderings.
 
 ``romanize`` returns every plausible rendering, the default first.  Each script has its own
-module (Japanese through pykakasi); whatever no module handles goes through anyascii.  Latin letters with diacritics are
+module (Japanese kana through jaconv); whatever no module handles goes through anyascii.  Latin letters with diacritics are
 read as the scholarly transliterations use them (š -> sh, č -> ch, ž -> zh) before anyascii
 strips the rest.
 """
@@ -80,9 +80,9 @@ def _romanize(text: str, person: bool | None) -> tuple[str, ...]:
     renderings = [text]
     if "Cyrl" in counts:
         renderings = [r for t in renderings for r in romanize_cyrillic(t)]
-    if "Kana" in counts:  # Japanese: its kanji are read in Japanese too
+    if "Kana" in counts:
         renderings = [r for t in renderings for r in romanize_japanese(t)]
-    elif "Hani" in counts:
+    if "Hani" in counts and "Kana" not in counts:
         renderings = [r for t in renderings for r in romanize_han(t, person)]
     if "Hang" in counts:
         renderings = [r for t in renderings for r in romanize_hangul(t)]
