@@ -66,6 +66,8 @@ def test_alignment(query: str, name: str, schema: str | None,
     ("tarek", "tark", True),  # dropped letter in a 4-letter word
     ("abdullah", "abdulah", True),
     ("petrov", "ivanov", False),
+    ("bladimir", "vladimir", True),  # b for v (Spanish, Korean): a first letter a typo covers
+    ("kladimir", "vladimir", False),  # any other first letter is not a typo
 ])
 def test_typo_tolerance(a: str, b: str, meets: bool) -> None:
     al = align((a,), (a,), (b,), (b,), person=True)

@@ -225,6 +225,11 @@ def align(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...], ck: tup
     return Alignment(pairs, qfree, cfree)
 
 
+# b and v: one sound in Spanish (Bladimir), one letter in Korean and older Japanese
+# transcriptions (블라디미르 bladimir): a first-letter difference a typo may still cover
+_BV = frozenset({"bv", "vb"})
+
+
 def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
                  ck: tuple[str, ...], qfree: list[int], cfree: list[int], pairs: list[Pair],
                  person: bool, skeletal: bool = False, pinyin: bool = False) -> None:
@@ -262,7 +267,7 @@ def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
                 continue
             if pinyin and distinct_pinyin(a, b):
                 continue  # two different characters' readings, not a typo
-            if a[0] != b[0] and ak[:1] != bk[:1]:
+            if a[0] != b[0] and ak[:1] != bk[:1] and a[0] + b[0] not in _BV:
                 continue  # neither a typo we accept nor an abbreviation
             limit = allowed_edits(min(len(a), len(b)))
             if abs(len(a) - len(b)) > max(limit, 1) and not person:

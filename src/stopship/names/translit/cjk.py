@@ -10,6 +10,7 @@ surname is grouped the way people write Chinese personal names: ``xi jinping``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -166,9 +167,22 @@ def _rr(ch: str) -> str:
     return syl
 
 
+# Korean writes a foreign consonant cluster or final consonant with the vowel 으 (eu):
+# 블라디미르 beul-ra-di-mi-reu is Vladimir, 가스프롬 ga-seu-peu-rom Gazprom.
+_EPENTHETIC_EU = re.compile(r"(?<=[bcdfghjklmnprstvz])eu")
+
+
+def _foreign(rr_word: str) -> str:
+    """A long Hangul word's Revised Romanization read as a foreign word: the epenthetic eu
+    dropped, ㄹ+ㄹ (lr) read as one l (``beulradimireu`` -> ``bladimir``)."""
+    return _EPENTHETIC_EU.sub("", rr_word).replace("lr", "l")
+
+
 def romanize_hangul(text: str) -> list[str]:
     """Renderings of Korean text: popular spelling (``kim jong un``), the same with the given
-    name joined (``kim jongun``), and Revised Romanization (``gim jeongeun``).
+    name joined (``kim jongun``), Revised Romanization (``gim jeongeun``), and, when a word
+    reads as a loanword (``_loanword``), the foreign reading of every such word
+    (``bladimir putin``: Russian names and companies written in Hangul).
 
     A word of two to four syllables opening with a common surname is read as surname +
     given name; other words are written as one word in Revised Romanization.
@@ -177,14 +191,18 @@ def romanize_hangul(text: str) -> list[str]:
     out_pop: list[str] = []
     out_join: list[str] = []
     out_rr: list[str] = []
+    out_foreign: list[str] = []
     for word in text.split():
         if not all(is_hangul(c) for c in word):
             rr = anyascii(word).lower()
             out_pop.append(rr)
             out_join.append(rr)
             out_rr.append(rr)
+            out_foreign.append(rr)
             continue
         rr_syl = [_rr(c) for c in word]
+        whole = "".join(rr_syl)
+        out_foreign.append(_foreign(whole) if _loanword(word, surnames) else whole)
         if 2 <= len(word) <= 4 and word[0] in surnames:
             sur = surnames[word[0]][0]
             given = [popular.get(s, s) for s in rr_syl[1:]]
@@ -195,7 +213,18 @@ def romanize_hangul(text: str) -> list[str]:
             out_pop.append("".join(rr_syl))
             out_join.append("".join(rr_syl))
             out_rr.append("".join(rr_syl))
-    return [" ".join(out_pop), " ".join(out_join), " ".join(out_rr)]
+    out = [" ".join(out_pop), " ".join(out_join), " ".join(out_rr)]
+    if any(_loanword(w, surnames) for w in text.split()):
+        out.append(" ".join(out_foreign))
+    return out
+
+
+def _loanword(word: str, surnames: dict[str, list[str]]) -> bool:
+    """A Hangul word long enough to be a foreign name rather than a Korean one: four or
+    more syllables, or three that do not open with a Korean surname (박근혜 is a name)."""
+    if not all(is_hangul(c) for c in word):
+        return False
+    return len(word) >= 4 or (len(word) == 3 and word[0] not in surnames)
 
 
 def korean_surname_spellings(hangul: str) -> list[str]:
