@@ -218,7 +218,9 @@ class CandidateIndex:
         """Candidate entities for the query's prepared names (each rendering is weighed on
         its own; the best counts) and identifier values. With ``min_score``, names whose
         generous score bound (shared weight on both sides, unmatched list words at 30%)
-        stays more than ``SCORE_MARGIN`` below it are dropped before scoring."""
+        stays more than ``SCORE_MARGIN`` below it are dropped before scoring, and each kept
+        name notes the renderings whose own bound comes that close (``Candidates.renderings``):
+        only those are aligned with it."""
         found = self.gather(preps, idvalues, min_score)
         if found is None:
             return Candidates({}, {})
