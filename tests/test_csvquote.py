@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from stopship.csvquote import Lines, OpenQuote, open_quote
+from stopship.csvquote import Lines, OpenQuote, open_quote, swallowed
 
 
 def _records(text: str, delimiter: str = ",") -> list[tuple[int, list[str], OpenQuote | None]]:
@@ -59,3 +59,18 @@ def test_open_quote_reads_as_the_lenient_csv_dialect():
     assert open_quote(['"a""', '""b"\n']) is None
     assert open_quote(['x,"a"b,"c\n', "d\n"]) == (2, 0)
     assert open_quote(['x;"a,b\n'], delimiter=";") == (1, 0)
+
+
+@pytest.mark.parametrize(("values", "one_line", "expected"), [
+    # a name whose quote a stray quote two lines down closed: the rows between are inside
+    (["2", 'Gazprom,Company,RU\n3,Rostec,Company,RU\n4,Vladimir Putin', "RU"], {1}, 1),
+    # closed on the next line: the one-line field holds a comma after its line break
+    (["2", "Gazprom,RU\n3,Rostec", "RU"], {1}, 1),
+    # a whole row on a line of its own inside a multi-line field (an address)
+    (["2", "Gazprom", "Nametkina 16\n3,Rostec,RU\nMoscow"], {1}, 2),
+    # a name broken over two lines, an address with a comma on its second line: fine
+    (["2", "Sberbank\nof Russia", "RU"], {1}, None),
+    (["2", "Gazprom", "Nametkina 16,\nMoscow, 117420"], {1}, None),
+])
+def test_swallowed_rows(values: list[str], one_line: set[int], expected: int | None) -> None:
+    assert swallowed(values, one_line) == expected

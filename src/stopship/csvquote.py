@@ -7,11 +7,16 @@ through ``Lines`` and, after each record, asks ``Lines.end_record`` whether that
 to the end of the input with a quote still open. List parsers refuse such a file
 (``OpenQuote.error``); the customer reader reports the record as a bad row
 (``OpenQuote.reason``).
+
+A stray quote further down can also close such a quote: the record then ends normally and
+the rows between sit inside one value. ``swallowed`` finds such a value, so that customer
+and order readers report those lines as one bad row rather than read the rows as a name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from stopship.errors import InputError, Location
@@ -108,3 +113,32 @@ def open_quote(record: Sequence[str], delimiter: str = ",",
             elif ch not in "\r\n":
                 state = "plain"
     return (field, opened_at) if state == "quoted" else None
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def swallowed(values: Sequence[str], one_line: Collection[int],
+              delimiter: str = ",") -> int | None:
+    """The index of a value that holds rows of its own: a value of a one-line field
+    (``one_line``: positions of names, ids, codes) with a line break followed by text
+    holding the delimiter, or any value with a whole row's worth of delimiters on a line
+    of its own. None when no value looks so; a name or address broken over lines
+    (``Sberbank`` / ``of Russia``, a spreadsheet cell) is not."""
+    width = len(values)
+    for index, value in enumerate(values):
+        if "\n" not in value and "\r" not in value:
+            continue
+        parts = _BREAK.split(value)[1:]
+        if index in one_line and any(delimiter in part for part in parts):
+            return index
+        if width >= 3 and any(part.count(delimiter) >= width - 1 for part in parts[:-1]):
+            return index
+    return None
+
+
+def swallowed_reason(field: str, first: int, last: int) -> str:
+    """Why the record read over lines ``first``-``last`` is refused (see ``swallowed``)."""
+    return (f"quote closed far from where it opened: the quoted {field!r} field opening on "
+            f"line {first} runs to line {last} and holds rows of their own (a stray quote?), "
+            f"so lines {first}-{last} were read as one record")

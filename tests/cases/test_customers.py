@@ -34,6 +34,15 @@ def test_a_quote_never_closed_is_one_problem_not_lost_rows() -> None:
     assert "never closed" in problems[1].message and "lines 4-5" in problems[1].message
 
 
+def test_a_quote_closed_by_a_stray_quote_is_one_problem_not_a_name() -> None:
+    data = CSV.replace(b"C2,,RU", b'C2,"Beta,RU').replace(b"C4,Kirienko", b'C4,Kiri"enko')
+    records, problems = cust.parse_file(data, "customers.csv")
+    assert [r.external_id for r in records] == ["C1"]  # C3 and C4 were inside C2's name
+    [problem] = problems
+    assert (problem.location.line, problem.location.field) == (3, "name")
+    assert "lines 3-5 were read as one record" in problem.message
+
+
 def test_parse_xlsx() -> None:
     book = Workbook()
     sheet = book.active

@@ -121,6 +121,23 @@ def test_flat_csv_with_a_quote_never_closed_reports_the_lines_it_swallowed(tmp_p
         read_orders(path)
 
 
+def test_flat_csv_with_a_quote_closed_by_a_stray_quote_reports_the_lines(tmp_path):
+    good = (FIXTURES / "orders.csv").read_text("utf-8")
+    header, *rows = good.splitlines(keepends=True)
+    csv1 = [r for r in rows if r.startswith("CSV-1")]
+    opened = "CSV-2,2024-04-11,USD,no" + ',"Unclosed Trading' + "\n"
+    closer = 'CSV-3,2024-04-12,US"D,no\n'  # a stray quote closes it two lines down
+    path = tmp_path / "orders.csv"
+    path.write_text(header + "".join(csv1) + opened + "".join(csv1).replace("CSV-1", "CSV-4")
+                    + closer)
+    read = read_orders(path, strict=False)
+    assert [o.id for o in read.orders] == ["CSV-1"]
+    [problem] = read.problems
+    line = 2 + len(csv1)
+    assert problem.location.line == line and problem.location.field == "placed_in"
+    assert f"lines {line}-{line + len(csv1) + 1} were read as one record" in problem.message
+
+
 def test_read_flat_xlsx(tmp_path):
     book = Workbook()
     sheet = book.active

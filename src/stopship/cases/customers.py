@@ -20,7 +20,7 @@ from stopship.cases.bulk import insert_rows, next_ids, one_of, update_rows
 from stopship.cases.prepared import PREPARED_VERSION, Encoder
 from stopship.cases.tables import customer_keys, customers
 from stopship.cases.util import dumps, loads, now
-from stopship.csvquote import Lines
+from stopship.csvquote import Lines, swallowed, swallowed_reason
 from stopship.errors import InputError, Location, Problem, ValidationError
 from stopship.screening.types import QueryRecord
 
@@ -34,6 +34,9 @@ COLUMN_ALIASES = {
     "identifiers": ("identifiers", "ids", "identifier", "tax_id", "registration"),
 }
 _TOKEN = re.compile(r"[a-z0-9]+")
+# headers of fields that hold one line (an address may hold several)
+_ONE_LINE = frozenset(a for f in ("external_id", "name", "schema", "country", "dob")
+                      for a in COLUMN_ALIASES[f])
 
 
 @dataclass(slots=True)
@@ -115,11 +118,17 @@ def read_rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[str, Any] 
         return
     if opened := lines.end_record():
         raise opened.error(filename, [])
+    one_line = [i for i, h in enumerate(header) if h.strip().lower() in _ONE_LINE]
     for values in reader:
-        start = lines.record_start
+        start, last = lines.record_start, lines.count
         if opened := lines.end_record():
             yield start, Problem(opened.reason(header) + "; none of them was imported",
                                  Location(filename, opened.line, opened.column(header)))
+        elif last > start and (at := swallowed(values, one_line)) is not None:
+            column = header[at] if at < len(header) else f"column {at + 1}"
+            yield start, Problem(swallowed_reason(column, start, last)
+                                 + "; none of them was imported",
+                                 Location(filename, start, column))
         elif any(v.strip() for v in values):
             yield start, dict(zip(header, values, strict=False))
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from stopship.csvquote import Lines
+from stopship.csvquote import Lines, swallowed, swallowed_reason
 from stopship.errors import Location, Problem, ValidationError
 from stopship.model.countries import to_code
 from stopship.model.entity import normalise_schema
@@ -303,6 +303,9 @@ def _raw_records(source: str | Path, fmt: str) -> Iterator[RawRecord]:
     yield from _from_flat(rows, name)
 
 
+# columns that hold one line (addresses, descriptions and end uses may hold several)
+_ONE_LINE_ENDS = ("_id", "_name", "_country", "_schema", "_email", "_phone", "_date",
+                  "currency", "_code", "_eccn", "_number")
 # a flat row: (line where it starts, its cells by header name, the problem it has if any)
 FlatRow = tuple[int, dict[str, Any], "Problem | None"]
 
@@ -317,11 +320,18 @@ def _csv_rows(source: str | Path, name: str) -> Iterator[FlatRow]:
         return
     if opened := lines.end_record():
         raise ValidationError([Problem(opened.reason([]), Location(name, opened.line))])
+    one_line = [i for i, h in enumerate(header) if h.strip().endswith(_ONE_LINE_ENDS)]
     for values in reader:
-        start = lines.record_start
+        start, last = lines.record_start, lines.count
         if opened := lines.end_record():
             yield start, {}, Problem(opened.reason(header) + "; no order was read from them",
                                      Location(name, opened.line, opened.column(header)))
+            continue
+        if last > start and (at := swallowed(values, one_line)) is not None:
+            column = header[at] if at < len(header) else f"column {at + 1}"
+            yield start, {}, Problem(swallowed_reason(column, start, last)
+                                     + "; no order was read from them",
+                                     Location(name, start, column))
             continue
         if any(v.strip() for v in values):
             yield start, dict(zip(header, values, strict=False)), None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stopship.csvquote import Lines, OpenQuote
+from stopship.csvquote import Lines, OpenQuote, swallowed, swallowed_reason
 from stopship.errors import InputError, Location
 from stopship.screening.types import QueryRecord
 
@@ -139,26 +139,18 @@ _ONE_LINE = ("id", "name", "schema", "country", "dob")
 
 
 def _swallowed(values: list[str], cols: dict[str, int], line: int, last: int) -> Row | None:
-    """A record read over lines ``line``-``last`` whose one-line field (name, id ...) holds
-    a line break followed by text with a comma: a quote opened there and closed only by a
-    stray quote further down, so the rows between were read into that value. Reported as
-    one bad row; a name broken over two lines without a comma (``Sberbank`` / ``of
-    Russia``, a spreadsheet cell) is read as it is."""
-    for field in _ONE_LINE:
-        at = cols.get(field)
-        if at is None or at >= len(values):
-            continue
-        rest = values[at].replace("\r\n", "\n").replace("\r", "\n").split("\n")[1:]
-        if any("," in part for part in rest):
-            index = cols.get("id")
-            rid = values[index].split("\n")[0].strip() if index is not None and index < len(values) else ""
-            rid = rid[:200].encode("utf-8", "replace").decode("utf-8")
-            return Row(line, QueryRecord(rid or f"row-{line}", ""),
-                       f"quote closed far from where it opened: the quoted {field!r} field "
-                       f"opening on line {line} runs to line {last} and holds rows of their "
-                       f"own (a stray quote?), so lines {line}-{last} were read as one "
-                       "record; none of them was screened")
-    return None
+    """A record read over lines ``line``-``last`` that holds rows of its own (a quote
+    closed by a stray quote further down: ``csvquote.swallowed``), as one bad row."""
+    one_line = {cols[f]: f for f in _ONE_LINE if f in cols}
+    at = swallowed(values, one_line)
+    if at is None:
+        return None
+    field = one_line.get(at) or next((f for f, i in cols.items() if i == at), f"column {at + 1}")
+    index = cols.get("id")
+    rid = values[index].split("\n")[0].strip() if index is not None and index < len(values) else ""
+    rid = rid[:200].encode("utf-8", "replace").decode("utf-8")
+    return Row(line, QueryRecord(rid or f"row-{line}", ""),
+               swallowed_reason(field, line, last) + "; none of them was screened")
 
 
 def _unclosed(values: list[str], cols: dict[str, int], header: list[str],
