@@ -118,13 +118,14 @@ def open_quote(record: Sequence[str], delimiter: str = ",",
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def swallowed(values: Sequence[str], one_line: Collection[int],
-              delimiter: str = ",") -> int | None:
+def swallowed(values: Sequence[str], one_line: Collection[int], delimiter: str = ",",
+              min_width: int = 3) -> int | None:
     """The index of a value that holds rows of its own: a value of a one-line field
     (``one_line``: positions of names, ids, codes) with a line break followed by text
-    holding the delimiter, or any value with a whole row's worth of delimiters on a line
-    of its own. None when no value looks so; a name or address broken over lines
-    (``Sberbank`` / ``of Russia``, a spreadsheet cell) is not."""
+    holding the delimiter, or, in a record of at least ``min_width`` fields, any value with
+    a whole row's worth of delimiters on a line of its own. None when no value looks so; a
+    name or address broken over lines (``Sberbank`` / ``of Russia``, a spreadsheet cell)
+    is not."""
     width = len(values)
     for index, value in enumerate(values):
         if "\n" not in value and "\r" not in value:
@@ -132,7 +133,8 @@ def swallowed(values: Sequence[str], one_line: Collection[int],
         parts = _BREAK.split(value)[1:]
         if index in one_line and any(delimiter in part for part in parts):
             return index
-        if width >= 3 and any(part.count(delimiter) >= width - 1 for part in parts[:-1]):
+        if width >= min_width and any(part.count(delimiter) >= width - 1
+                                      for part in parts[:-1]):
             return index
     return None
 

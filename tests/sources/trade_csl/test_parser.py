@@ -281,3 +281,21 @@ def test_quoted_fields_across_lines_still_read(tmp_path: Path):
         "Scientific Studies and Research Center Employee"]
     after = found["us_ofac_sdn:17291"].provenance
     assert after is not None and after.line == 5  # the row after the two-line record
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_quote_closed_by_a_stray_quote_refuses_the_file(tmp_path: Path, strict: bool):
+    header, row = CSV.read_text("utf-8").splitlines(keepends=True)[0::2][:2]
+    row = row.replace('"\'ABBAS, Rim"', "'ABBAS Rim").replace('""', "")  # no quotes left
+    rows = [row.replace("21944", str(21944 + i)) for i in range(4)]
+    # the title of the first row opens a quote; a stray quote in the fourth closes it, so
+    # the two rows between sit inside that title (the csv module raises nothing)
+    rows[0] = rows[0].replace(",Scientific Studies", ',"Scientific Studies')
+    rows[3] = rows[3].replace(",SY,", ',S"Y,', 1)
+    path = tmp_path / "consolidated.csv"
+    path.write_text(header + "".join(rows), "utf-8")
+    with pytest.raises(InputError, match="holds rows of their own") as err:
+        parse(path, strict=strict)
+    assert (err.value.location.file, err.value.location.line, err.value.location.field) == (
+        str(path), 2, "title")
+    assert "lines 2-5 were read as one record" in err.value.message
