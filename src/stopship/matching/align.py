@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 
 from stopship.matching.prepared import (
     ACRONYM_STOPWORDS,
+    ARABIC_ARTICLES,
     article_compound,
     distinct_pinyin,
     is_patronymic,
@@ -49,9 +50,6 @@ class Alignment:
     c_free: list[int] = field(default_factory=list)
 
 
-# latin spellings of the Arabic article, assimilated or not (al-Din, ad-Din, el, ul)
-_ARTICLES = frozenset({"el", "ul", "il", "ad", "ar", "as", "at", "az", "an", "ash", "ed",
-                       "er", "es", "et", "ez", "en", "ud", "ur", "us"})
 _ABD = frozenset({"abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdur"})
 
 
@@ -262,7 +260,7 @@ def _fuzzy_pairs(qt: tuple[str, ...], qk: tuple[str, ...], ct: tuple[str, ...],
                 options.append((skeletal_similarity(skeletal_key(a, ak), len(qt)), i, j,
                                 "transliteration"))
                 continue
-            if skeletal and a == "al" and b in _ARTICLES:
+            if skeletal and a == "al" and b in ARABIC_ARTICLES:
                 options.append((0.95, i, j, "transliteration"))  # al / el, ad-, as-
                 continue
             if pinyin and distinct_pinyin(a, b):

@@ -135,9 +135,12 @@ def _fallback(text: str) -> Prepared:
 token_key: Callable[[str], str]
 word_key: Callable[[str], str]
 consonant_frame: Callable[[str], tuple[str, int]]
+# latin spellings of the Arabic article (the names layer's table)
+ARABIC_ARTICLES: frozenset[str] = frozenset()
 if _real_prepare is not None:
     token_key, word_key = _names.token_key, _names.word_key
     consonant_frame = _names.consonant_frame
+    ARABIC_ARTICLES = _names.ARABIC_ARTICLES
 else:  # pragma: no cover - only while stopship.names is absent
     token_key = word_key = _skeleton
 

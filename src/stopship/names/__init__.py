@@ -10,7 +10,7 @@ Reference tables (legal forms, abbreviations, name equivalences) are YAML data u
 from __future__ import annotations
 
 from stopship.names.legal_forms import legal_form_family, legal_form_label, strip_legal_forms
-from stopship.names.normalize import prepare, tokenize
+from stopship.names.normalize import ARABIC_ARTICLES, prepare, tokenize
 from stopship.names.person import person_parts
 from stopship.names.scripts import detect_script
 from stopship.names.translit import romanize
@@ -19,6 +19,7 @@ from stopship.names.types import PersonName, PreparedName
 from stopship.names.variants import consonant_frame, equivalent, token_key, word_key
 
 __all__ = [
+    "ARABIC_ARTICLES",
     "PersonName",
     "PreparedName",
     "consonant_frame",

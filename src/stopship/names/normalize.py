@@ -101,8 +101,10 @@ def _numbers(tokens: list[str], schema: str | None) -> tuple[list[str], list[str
 
 
 _ABD = frozenset({"abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdur", "abdus"})
-_ARTICLES = frozenset({"al", "el", "ul", "ol", "il", "ar", "ur", "as", "us", "ad", "ud", "an",
-                       "un", "at", "ut", "az", "uz", "ash", "ush", "ed", "er", "es", "en", "ez"})
+# latin spellings of the Arabic article, assimilated or not (al-Din, ad-Din, el, ul, et)
+ARABIC_ARTICLES = frozenset({"al", "el", "ul", "ol", "il", "ar", "ur", "as", "us", "ad", "ud",
+                             "an", "un", "at", "ut", "et", "az", "uz", "ash", "ush", "ed", "er",
+                             "es", "en", "ez"})
 
 
 def _join_compounds(tokens: list[str]) -> list[str]:
@@ -115,7 +117,7 @@ def _join_compounds(tokens: list[str]) -> list[str]:
     while i < n:
         t = tokens[i]
         if t in _ABD and i + 1 < n and not tokens[i + 1].isdigit():
-            if tokens[i + 1] in _ARTICLES and i + 2 < n:
+            if tokens[i + 1] in ARABIC_ARTICLES and i + 2 < n:
                 out.append(t + tokens[i + 1] + tokens[i + 2])
                 i += 3
                 continue

@@ -1,9 +1,9 @@
 """Romanisation of any script into lowercase latin renderings.
 
 ``romanize`` returns every plausible rendering, the default first.  Each script has its own
-module (Japanese kana through jaconv); whatever no module handles goes through anyascii.  Latin letters with diacritics are
-read as the scholarly transliterations use them (š -> sh, č -> ch, ž -> zh) before anyascii
-strips the rest.
+module (Japanese kana through jaconv); whatever no module handles goes through anyascii.
+Latin letters with diacritics are read as the scholarly transliterations use them (š -> sh,
+č -> ch, ž -> zh) before anyascii strips the rest.
 """
 
 from __future__ import annotations

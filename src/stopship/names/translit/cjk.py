@@ -192,6 +192,7 @@ def romanize_hangul(text: str) -> list[str]:
     out_join: list[str] = []
     out_rr: list[str] = []
     out_foreign: list[str] = []
+    loanwords = False
     for word in text.split():
         if not all(is_hangul(c) for c in word):
             rr = anyascii(word).lower()
@@ -202,7 +203,9 @@ def romanize_hangul(text: str) -> list[str]:
             continue
         rr_syl = [_rr(c) for c in word]
         whole = "".join(rr_syl)
-        out_foreign.append(_foreign(whole) if _loanword(word, surnames) else whole)
+        loan = _loanword(word, surnames)
+        loanwords |= loan
+        out_foreign.append(_foreign(whole) if loan else whole)
         if 2 <= len(word) <= 4 and word[0] in surnames:
             sur = surnames[word[0]][0]
             given = [popular.get(s, s) for s in rr_syl[1:]]
@@ -214,7 +217,7 @@ def romanize_hangul(text: str) -> list[str]:
             out_join.append("".join(rr_syl))
             out_rr.append("".join(rr_syl))
     out = [" ".join(out_pop), " ".join(out_join), " ".join(out_rr)]
-    if any(_loanword(w, surnames) for w in text.split()):
+    if loanwords:
         out.append(" ".join(out_foreign))
     return out
 
@@ -222,8 +225,6 @@ def romanize_hangul(text: str) -> list[str]:
 def _loanword(word: str, surnames: dict[str, list[str]]) -> bool:
     """A Hangul word long enough to be a foreign name rather than a Korean one: four or
     more syllables, or three that do not open with a Korean surname (박근혜 is a name)."""
-    if not all(is_hangul(c) for c in word):
-        return False
     return len(word) >= 4 or (len(word) == 3 and word[0] not in surnames)
 
 
