@@ -34,8 +34,7 @@ class OpenQuote:
 
     def column(self, header: Sequence[str]) -> str:
         """The header name of the field, or ``column N`` past the header's end."""
-        name = header[self.field].strip() if self.field < len(header) else ""
-        return name or f"column {self.field + 1}"
+        return column_name(header, self.field)
 
     def reason(self, header: Sequence[str]) -> str:
         lines = (f"line {self.line}" if self.line == self.last_line
@@ -113,6 +112,12 @@ def open_quote(record: Sequence[str], delimiter: str = ",",
             elif ch not in "\r\n":
                 state = "plain"
     return (field, opened_at) if state == "quoted" else None
+
+
+def column_name(header: Sequence[str], index: int) -> str:
+    """The header name of the field at ``index``, or ``column N`` past the header's end."""
+    name = header[index].strip() if index < len(header) else ""
+    return name or f"column {index + 1}"
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")

@@ -20,7 +20,7 @@ from stopship.cases.bulk import insert_rows, next_ids, one_of, update_rows
 from stopship.cases.prepared import PREPARED_VERSION, Encoder
 from stopship.cases.tables import customer_keys, customers
 from stopship.cases.util import dumps, loads, now
-from stopship.csvquote import Lines, swallowed, swallowed_reason
+from stopship.csvquote import Lines, column_name, swallowed, swallowed_reason
 from stopship.errors import InputError, Location, Problem, ValidationError
 from stopship.screening.types import QueryRecord
 
@@ -125,7 +125,7 @@ def read_rows(data: bytes, filename: str) -> Iterator[tuple[int, dict[str, Any] 
             yield start, Problem(opened.reason(header) + "; none of them was imported",
                                  Location(filename, opened.line, opened.column(header)))
         elif last > start and (at := swallowed(values, one_line)) is not None:
-            column = header[at] if at < len(header) else f"column {at + 1}"
+            column = column_name(header, at)
             yield start, Problem(swallowed_reason(column, start, last)
                                  + "; none of them was imported",
                                  Location(filename, start, column))

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from stopship.csvquote import Lines, swallowed, swallowed_reason
+from stopship.csvquote import Lines, column_name, swallowed, swallowed_reason
 from stopship.errors import Location, Problem, ValidationError
 from stopship.model.countries import to_code
 from stopship.model.entity import normalise_schema
@@ -328,7 +328,7 @@ def _csv_rows(source: str | Path, name: str) -> Iterator[FlatRow]:
                                      Location(name, opened.line, opened.column(header)))
             continue
         if last > start and (at := swallowed(values, one_line)) is not None:
-            column = header[at] if at < len(header) else f"column {at + 1}"
+            column = column_name(header, at)
             yield start, {}, Problem(swallowed_reason(column, start, last)
                                      + "; no order was read from them",
                                      Location(name, start, column))

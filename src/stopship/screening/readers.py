@@ -129,8 +129,8 @@ def _read_csv(text: Iterable[str], source: str) -> Iterator[Row]:
             continue
         if not any(map(str.strip, values)):
             continue
-        if lines.count > line and (swallowed := _swallowed(values, cols, line, lines.count)):
-            yield swallowed
+        if lines.count > line and (bad := _swallowed(values, cols, line, lines.count)):
+            yield bad
             continue
         yield _row(values, cols, line)
 
@@ -147,18 +147,22 @@ def _swallowed(values: list[str], cols: dict[str, int], line: int, last: int) ->
         return None
     field = one_line.get(at) or next((f for f, i in cols.items() if i == at), f"column {at + 1}")
     index = cols.get("id")
-    rid = values[index].split("\n")[0].strip() if index is not None and index < len(values) else ""
-    rid = rid[:200].encode("utf-8", "replace").decode("utf-8")
-    return Row(line, QueryRecord(rid or f"row-{line}", ""),
+    rid = values[index].split("\n")[0] if index is not None and index < len(values) else ""
+    return Row(line, QueryRecord(_bad_row_id(rid, line), ""),
                swallowed_reason(field, line, last) + "; none of them was screened")
+
+
+def _bad_row_id(text: str, line: int) -> str:
+    """The id of a refused row as written (cut, undecodable bytes as ``?``), or row-N."""
+    rid = _clean(text)[:200].encode("utf-8", "replace").decode("utf-8")
+    return rid or f"row-{line}"
 
 
 def _unclosed(values: list[str], cols: dict[str, int], header: list[str],
               opened: OpenQuote) -> Row:
     index = cols.get("id")
-    rid = _clean(values[index]) if index is not None and index < opened.field else ""
-    rid = rid[:200].encode("utf-8", "replace").decode("utf-8")  # undecodable bytes: "?"
-    return Row(opened.line, QueryRecord(rid or f"row-{opened.line}", ""),
+    rid = values[index] if index is not None and index < opened.field else ""
+    return Row(opened.line, QueryRecord(_bad_row_id(rid, opened.line), ""),
                f"{opened.reason(header)}; none of them was screened")
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from stopship.csvquote import Lines, swallowed, swallowed_reason
+from stopship.csvquote import Lines, column_name, swallowed, swallowed_reason
 from stopship.errors import InputError, Location
 from stopship.model import Entity, Provenance
 from stopship.model.countries import to_code
@@ -127,7 +127,7 @@ class TradeCslSource(Source):
             if end > line and (at := swallowed(row, (), delimiter, min_width=8)) is not None:
                 # a stray quote further down closed a quote opened here: the rows between
                 # sit inside one value; refuse the file rather than lose them
-                column = header[at] if at < len(header) else f"column {at + 1}"
+                column = column_name(header, at)
                 raise InputError(swallowed_reason(column, line, end),
                                  Location(str(path), line, column))
             if not any(cell.strip() for cell in row):
